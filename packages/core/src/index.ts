@@ -1,0 +1,1 @@
+export { CoreError, type CoreErrorCode } from './core-error.js';
