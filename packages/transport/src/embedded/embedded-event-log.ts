@@ -1,0 +1,215 @@
+import { deliverBatch } from '../deliver-batch.js';
+import type {
+  EventLog,
+  LogRecord,
+  PublishedRecord,
+  SubscribeOptions,
+  Subscription,
+  TopicOptions,
+} from '../event-log.js';
+import { partitionForKey } from '../partitioner.js';
+import { TransportError } from '../transport-error.js';
+import { assertRecords, assertSubscribeOptions, assertTopicName, valueBytes } from '../validate.js';
+import type { AppendNotifier } from './append-notifier.js';
+import { EmbeddedGroupMember } from './embedded-group-member.js';
+import type { AppendRequest, LogStorage, StoredRecordInput } from './log-storage.js';
+
+/** Settings shared by the embedded drivers (SQLite and in-memory). */
+export interface EmbeddedLogOptions {
+  /** Partitions of a topic created on first use. @defaultValue 4 */
+  defaultPartitions?: number;
+  /** Largest record (key + value + headers) accepted. @defaultValue 1048576 */
+  maxRecordBytes?: number;
+  /** How long a member keeps its partitions without a heartbeat (a crashed process's partitions move after this). @defaultValue 10000 */
+  sessionTimeoutMs?: number;
+  /** How often a member renews its leases and rebalances. @defaultValue 1000 */
+  heartbeatIntervalMs?: number;
+  /** How often an idle consumer looks for appends made by other processes. @defaultValue 20 */
+  pollIntervalMs?: number;
+  /** Retention: records older than this, already consumed by every active group, are deleted. @defaultValue 7 days */
+  retentionMs?: number;
+  /** Retention: at most this many consumed records kept per partition. @defaultValue unlimited */
+  retentionMaxRecords?: number;
+  /** A group counts as active, and protects its unconsumed records, if it committed within this. @defaultValue 30 days */
+  groupActiveMs?: number;
+  /** How often retention runs. @defaultValue 60000 */
+  retentionIntervalMs?: number;
+  /** Clock, for tests. @defaultValue Date.now */
+  now?: () => number;
+}
+
+interface PendingAppend {
+  topic: string;
+  records: StoredRecordInput[];
+  resolve: (published: PublishedRecord[]) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * The log engine behind the SQLite and in-memory drivers: group commit of appends,
+ * consumer groups over partition leases, retries and dead letters.
+ */
+export class EmbeddedEventLog implements EventLog {
+  readonly driver: string;
+  readonly #storage: LogStorage;
+  readonly #notifier: AppendNotifier;
+  readonly #options: Required<Omit<EmbeddedLogOptions, 'retentionMaxRecords'>> & { retentionMaxRecords?: number };
+  readonly #members = new Set<EmbeddedGroupMember>();
+  readonly #roundRobin = new Map<string, number>();
+  #pending: PendingAppend[] = [];
+  #flushScheduled = false;
+  #retentionTimer: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  constructor(driver: string, storage: LogStorage, notifier: AppendNotifier, options: EmbeddedLogOptions = {}) {
+    this.driver = driver;
+    this.#storage = storage;
+    this.#notifier = notifier;
+    this.#options = {
+      defaultPartitions: options.defaultPartitions ?? 4,
+      maxRecordBytes: options.maxRecordBytes ?? 1024 * 1024,
+      sessionTimeoutMs: options.sessionTimeoutMs ?? 10_000,
+      heartbeatIntervalMs: options.heartbeatIntervalMs ?? 1000,
+      pollIntervalMs: options.pollIntervalMs ?? 20,
+      retentionMs: options.retentionMs ?? 7 * 24 * 3600_000,
+      groupActiveMs: options.groupActiveMs ?? 30 * 24 * 3600_000,
+      retentionIntervalMs: options.retentionIntervalMs ?? 60_000,
+      now: options.now ?? Date.now,
+      ...(options.retentionMaxRecords === undefined ? {} : { retentionMaxRecords: options.retentionMaxRecords }),
+    };
+    if (!Number.isInteger(this.#options.defaultPartitions) || this.#options.defaultPartitions < 1) {
+      throw new TransportError('INVALID_ARGUMENT', `defaultPartitions must be a positive integer, got ${this.#options.defaultPartitions}.`);
+    }
+    this.#retentionTimer = setInterval(() => this.runRetention(), this.#options.retentionIntervalMs);
+    this.#retentionTimer.unref();
+  }
+
+  async ensureTopic(topic: string, options: TopicOptions = {}): Promise<void> {
+    this.#assertOpen();
+    assertTopicName(topic);
+    const partitions = options.partitions ?? this.#options.defaultPartitions;
+    if (!Number.isInteger(partitions) || partitions < 1) {
+      throw new TransportError('INVALID_ARGUMENT', `partitions must be a positive integer, got ${partitions}.`);
+    }
+    this.#storage.ensureTopic(topic, partitions);
+    return Promise.resolve();
+  }
+
+  publish(topic: string, records: readonly LogRecord[]): Promise<PublishedRecord[]> {
+    try {
+      this.#assertOpen();
+      assertRecords(topic, records, this.#options.maxRecordBytes);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    if (records.length === 0) return Promise.resolve([]);
+    const partitions = this.#storage.ensureTopic(topic, this.#options.defaultPartitions);
+    const now = this.#options.now();
+    const stored = records.map((record) => ({
+      partition: this.#partitionOf(topic, record.key ?? null, partitions),
+      key: record.key ?? null,
+      value: valueBytes(record.value),
+      headers: { ...record.headers },
+      timestamp: record.timestamp ?? now,
+    }));
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ topic, records: stored, resolve, reject });
+      if (!this.#flushScheduled) {
+        this.#flushScheduled = true;
+        // Every publish made in this tick joins one transaction: one fsync for all of them.
+        setImmediate(() => this.#flush());
+      }
+    });
+  }
+
+  #partitionOf(topic: string, key: string | null, partitions: number): number {
+    if (key !== null) return partitionForKey(key, partitions);
+    const next = this.#roundRobin.get(topic) ?? 0;
+    this.#roundRobin.set(topic, next + 1);
+    return next % partitions;
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    const batch = this.#pending;
+    this.#pending = [];
+    if (batch.length === 0) return;
+    let offsets: number[][];
+    try {
+      const requests: AppendRequest[] = batch.map(({ topic, records }) => ({ topic, records }));
+      offsets = this.#storage.append(requests);
+    } catch (error) {
+      const failure = new TransportError('UNAVAILABLE', `Append failed: ${(error as Error).message}`, { cause: error });
+      for (const pending of batch) pending.reject(failure);
+      return;
+    }
+    const touched = new Set<string>();
+    batch.forEach((pending, index) => {
+      const requestOffsets = offsets[index] ?? [];
+      pending.resolve(pending.records.map((record, i) => ({ partition: record.partition, offset: requestOffsets[i] ?? -1 })));
+      for (const record of pending.records) touched.add(`${pending.topic}\u0000${record.partition}`);
+    });
+    for (const slot of touched) {
+      const [topic = '', partition = '0'] = slot.split('\u0000');
+      this.#notifier.notify(topic, Number(partition));
+    }
+  }
+
+  async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    this.#assertOpen();
+    assertSubscribeOptions(options);
+    const partitions = this.#storage.ensureTopic(options.topic, this.#options.defaultPartitions);
+    const member: EmbeddedGroupMember = new EmbeddedGroupMember({
+      storage: this.#storage,
+      notifier: this.#notifier,
+      subscribe: options,
+      partitions,
+      sessionTimeoutMs: this.#options.sessionTimeoutMs,
+      heartbeatIntervalMs: this.#options.heartbeatIntervalMs,
+      pollIntervalMs: this.#options.pollIntervalMs,
+      now: this.#options.now,
+      deliver: (batch, isStopping) =>
+        deliverBatch(batch, {
+          options,
+          isStopping,
+          sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+          publishDeadLetter: async (topic, record) => {
+            await this.publish(topic, [record]);
+          },
+        }),
+      onClosed: () => this.#members.delete(member),
+    });
+    this.#members.add(member);
+    member.start();
+    return Promise.resolve(member);
+  }
+
+  /** Deletes consumed records past the retention settings; runs on a timer, callable for tests. */
+  runRetention(): number {
+    if (this.#closed) return 0;
+    const now = this.#options.now();
+    return this.#storage.trim(
+      now - this.#options.retentionMs,
+      now - this.#options.groupActiveMs,
+      this.#options.retentionMaxRecords,
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#retentionTimer);
+    await Promise.all([...this.#members].map((member) => member.close()));
+    // Appends already accepted are written before the storage goes away.
+    this.#flush();
+    this.#storage.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new TransportError('CLOSED', `The ${this.driver} log is closed.`);
+  }
+}

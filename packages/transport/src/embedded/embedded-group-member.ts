@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import type { DeliveryOutcome } from '../deliver-batch.js';
+import type { ConsumedBatch, SubscribeOptions, Subscription } from '../event-log.js';
+import type { AppendNotifier } from './append-notifier.js';
+import type { LogStorage } from './log-storage.js';
+
+interface MemberSettings {
+  storage: LogStorage;
+  notifier: AppendNotifier;
+  subscribe: SubscribeOptions;
+  partitions: number;
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  pollIntervalMs: number;
+  now: () => number;
+  deliver: (batch: ConsumedBatch, isStopping: () => boolean) => Promise<DeliveryOutcome>;
+  onClosed: () => void;
+}
+
+/** One partition being consumed: its loop and the switch that stops it. */
+interface PartitionWorker {
+  stop: AbortController;
+  done: Promise<void>;
+}
+
+/**
+ * A consumer-group member of the embedded log. Membership and partition ownership are
+ * leases in storage, so members in other processes on the same database take part:
+ * every member computes the same assignment from the sorted list of live members,
+ * takes a partition only once its previous owner released it or its lease expired,
+ * and commits only while it still holds the lease (a member that stalled past its
+ * session is fenced off instead of committing over its successor).
+ */
+export class EmbeddedGroupMember implements Subscription {
+  readonly topic: string;
+  readonly group: string;
+  readonly id = randomUUID();
+  readonly #settings: MemberSettings;
+  readonly #workers = new Map<number, PartitionWorker>();
+  #heartbeat: NodeJS.Timeout | undefined;
+  #closing: Promise<void> | undefined;
+
+  constructor(settings: MemberSettings) {
+    this.#settings = settings;
+    this.topic = settings.subscribe.topic;
+    this.group = settings.subscribe.group;
+  }
+
+  start(): void {
+    this.#schedule();
+    this.#heartbeat = setInterval(() => this.#schedule(), this.#settings.heartbeatIntervalMs);
+  }
+
+  assignedPartitions(): readonly number[] {
+    return [...this.#workers.keys()].sort((a, b) => a - b);
+  }
+
+  #schedule(): void {
+    if (this.#closing) return;
+    try {
+      this.#rebalance();
+    } catch (error) {
+      // Storage briefly unavailable (e.g. locked): the next heartbeat tries again.
+      this.#settings.subscribe.onError?.(error, undefined);
+    }
+  }
+
+  /** Renews this member's leases and moves partitions to match the current membership. */
+  #rebalance(): void {
+    const { storage, sessionTimeoutMs, now: clock, partitions } = this.#settings;
+    const now = clock();
+    const leaseUntil = now + sessionTimeoutMs;
+    const members = storage.heartbeat(this.group, this.topic, this.id, leaseUntil, now);
+    const index = Math.max(0, members.indexOf(this.id));
+    const count = Math.max(1, members.length);
+    for (const [partition, worker] of this.#workers) {
+      if (worker.stop.signal.aborted) continue;
+      const keep = partition % count === index && storage.acquire(this.group, this.topic, partition, this.id, leaseUntil, now);
+      // The partition is released once the batch in hand is committed (see #startWorker).
+      if (!keep) worker.stop.abort();
+    }
+    for (let partition = index; partition < partitions; partition += count) {
+      if (this.#workers.has(partition)) continue;
+      if (storage.acquire(this.group, this.topic, partition, this.id, leaseUntil, now)) this.#startWorker(partition);
+    }
+  }
+
+  #startWorker(partition: number): void {
+    const { storage, subscribe } = this.#settings;
+    const stop = new AbortController();
+    const worker: PartitionWorker = { stop, done: Promise.resolve() };
+    worker.done = this.#consume(partition, stop.signal)
+      .catch((error: unknown) => subscribe.onError?.(error, undefined))
+      .finally(() => {
+        if (this.#workers.get(partition) === worker) this.#workers.delete(partition);
+        storage.release(this.group, this.topic, partition, this.id);
+      });
+    this.#workers.set(partition, worker);
+  }
+
+  async #consume(partition: number, signal: AbortSignal): Promise<void> {
+    const { storage, notifier, subscribe, pollIntervalMs, now } = this.#settings;
+    const maxBatchSize = subscribe.maxBatchSize ?? 500;
+    let offset = storage.committedOffset(this.group, this.topic, partition);
+    if (offset === undefined) {
+      offset =
+        subscribe.startFrom === 'latest'
+          ? storage.highWatermark(this.topic, partition)
+          : storage.lowWatermark(this.topic, partition);
+      // Pin the starting point, so a restart before the first record does not move it.
+      if (!storage.commit(this.group, this.topic, partition, this.id, offset, now())) return;
+    }
+    while (!signal.aborted) {
+      const records = storage.read(this.topic, partition, offset, maxBatchSize);
+      if (records.length === 0) {
+        await notifier.wait(this.topic, partition, pollIntervalMs, signal);
+        continue;
+      }
+      const outcome = await this.#settings.deliver(
+        { topic: this.topic, partition, records },
+        () => signal.aborted,
+      );
+      if (outcome === 'stopped') return;
+      const next = records[records.length - 1]!.offset + 1;
+      if (!storage.commit(this.group, this.topic, partition, this.id, next, now())) return;
+      offset = next;
+    }
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      clearInterval(this.#heartbeat);
+      const workers = [...this.#workers.values()];
+      for (const worker of workers) worker.stop.abort();
+      await Promise.all(workers.map((worker) => worker.done));
+      this.#settings.storage.leave(this.group, this.topic, this.id);
+      this.#settings.onClosed();
+    })();
+    return this.#closing;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}

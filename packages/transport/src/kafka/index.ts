@@ -1,0 +1,1 @@
+export { createKafkaLog, type KafkaLogOptions } from './create-kafka-log.js';

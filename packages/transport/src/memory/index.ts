@@ -1,0 +1,2 @@
+export { createMemoryLog } from './create-memory-log.js';
+export type { EmbeddedLogOptions } from '../embedded/embedded-event-log.js';

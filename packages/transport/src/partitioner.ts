@@ -1,0 +1,42 @@
+const encoder = new TextEncoder();
+
+/**
+ * Kafka's murmur2 over the key's UTF-8 bytes, so a key lands on the same partition
+ * whichever driver carries it (and agrees with Kafka's Java and kafkajs clients).
+ */
+function murmur2(data: Uint8Array): number {
+  const seed = 0x9747b28c;
+  const m = 0x5bd1e995;
+  const length = data.length;
+  let h = (seed ^ length) | 0;
+  const whole = length & ~3;
+  for (let i = 0; i < whole; i += 4) {
+    let k = (data[i]! & 0xff) | ((data[i + 1]! & 0xff) << 8) | ((data[i + 2]! & 0xff) << 16) | ((data[i + 3]! & 0xff) << 24);
+    k = Math.imul(k, m);
+    k ^= k >>> 24;
+    k = Math.imul(k, m);
+    h = Math.imul(h, m) ^ k;
+  }
+  // The 1–3 trailing bytes, mixed in the order Kafka's switch fall-through mixes them.
+  const tail = length & 3;
+  if (tail === 3) h ^= (data[whole + 2]! & 0xff) << 16;
+  if (tail >= 2) h ^= (data[whole + 1]! & 0xff) << 8;
+  if (tail >= 1) {
+    h ^= data[whole]! & 0xff;
+    h = Math.imul(h, m);
+  }
+  h ^= h >>> 13;
+  h = Math.imul(h, m);
+  h ^= h >>> 15;
+  return h;
+}
+
+/**
+ * The partition of a keyed record, as Kafka's default partitioner chooses it.
+ *
+ * @example
+ * partitionForKey('acme:customer-42', 8) // always the same partition for that key
+ */
+export function partitionForKey(key: string, partitions: number): number {
+  return (murmur2(encoder.encode(key)) & 0x7fffffff) % partitions;
+}

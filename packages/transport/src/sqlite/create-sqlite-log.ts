@@ -1,0 +1,79 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { AppendNotifier } from '../embedded/append-notifier.js';
+import { EmbeddedEventLog, type EmbeddedLogOptions } from '../embedded/embedded-event-log.js';
+import type { EventLog } from '../event-log.js';
+import { TransportError } from '../transport-error.js';
+import { SqliteLogStorage } from './sqlite-log-storage.js';
+
+/** Settings of the embedded SQLite log. */
+export interface SqliteLogOptions extends EmbeddedLogOptions {
+  /** The database file (created with its folder if missing), or `:memory:`. */
+  path: string;
+  /**
+   * `full` fsyncs every commit, so an acknowledged append survives a power cut;
+   * `normal` survives a process crash but may lose the last commits on power loss.
+   * @defaultValue 'full'
+   */
+  synchronous?: 'full' | 'normal';
+  /** How long a write waits for another process's transaction. @defaultValue 5000 */
+  busyTimeoutMs?: number;
+}
+
+// Logs opened on the same file in one process wake each other's consumers directly.
+const notifiers = new Map<string, AppendNotifier>();
+
+function notifierFor(path: string): AppendNotifier {
+  if (path === ':memory:') return new AppendNotifier();
+  let notifier = notifiers.get(path);
+  if (!notifier) notifiers.set(path, (notifier = new AppendNotifier()));
+  return notifier;
+}
+
+function openDatabase(path: string, options: SqliteLogOptions): Database.Database {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path);
+    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+    return db;
+  } catch (error) {
+    db?.close();
+    const code = (error as { code?: string }).code;
+    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+      throw new TransportError('CORRUPT', `${path} is not a readable SQLite database (${code}).`, { cause: error });
+    }
+    throw new TransportError('UNAVAILABLE', `Cannot open the log database ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}
+
+/**
+ * The embedded, durable event log: a SQLite file in WAL mode. Several processes on one
+ * machine may share the file; their consumer groups split partitions through leases.
+ *
+ * @example
+ * await using log = createSqliteLog({ path: './data/herald.db' });
+ * await log.publish('herald.events', [{ key: 'acme:c1', value: JSON.stringify(event) }]);
+ */
+export function createSqliteLog(options: SqliteLogOptions): EventLog {
+  const path = options.path === ':memory:' ? ':memory:' : resolve(options.path);
+  const db = openDatabase(path, options);
+  let storage: SqliteLogStorage;
+  try {
+    storage = new SqliteLogStorage(db);
+  } catch (error) {
+    db.close();
+    if (TransportError.isInstance(error)) throw error;
+    const code = (error as { code?: string }).code;
+    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+      throw new TransportError('CORRUPT', `${path} is not a readable SQLite database (${code}).`, { cause: error });
+    }
+    throw error;
+  }
+  return new EmbeddedEventLog('sqlite', storage, notifierFor(path), options);
+}

@@ -1,0 +1,1 @@
+export { createSqliteLog, type SqliteLogOptions } from './create-sqlite-log.js';

@@ -1,0 +1,77 @@
+import type { LogRecord, SubscribeOptions } from './event-log.js';
+import { TransportError } from './transport-error.js';
+
+const topicPattern = /^[a-zA-Z0-9._-]{1,249}$/;
+const encoder = new TextEncoder();
+
+/** Kafka's topic-name rules, applied to every driver so a topic name moves between them. */
+export function assertTopicName(topic: unknown): asserts topic is string {
+  if (typeof topic !== 'string' || !topicPattern.test(topic) || topic === '.' || topic === '..') {
+    throw new TransportError(
+      'INVALID_TOPIC',
+      `Topic name ${JSON.stringify(topic)} is invalid: use 1–249 characters of letters, digits, '.', '_' and '-'.`,
+    );
+  }
+}
+
+/** The size a record occupies, counted as Kafka counts it (key, value and headers). */
+export function recordSize(record: LogRecord): number {
+  let size = typeof record.value === 'string' ? encoder.encode(record.value).length : record.value.byteLength;
+  if (record.key) size += encoder.encode(record.key).length;
+  for (const [name, value] of Object.entries(record.headers ?? {})) size += name.length + value.length;
+  return size;
+}
+
+/** Rejects the whole publish before anything is written when any record is malformed or too large. */
+export function assertRecords(topic: string, records: readonly LogRecord[], maxRecordBytes: number): void {
+  assertTopicName(topic);
+  if (!Array.isArray(records)) {
+    throw new TransportError('INVALID_ARGUMENT', 'publish() takes an array of records.');
+  }
+  records.forEach((record, index) => {
+    if (record === null || typeof record !== 'object') {
+      throw new TransportError('INVALID_ARGUMENT', `Record ${index} is not an object.`);
+    }
+    if (typeof record.value !== 'string' && !(record.value instanceof Uint8Array)) {
+      throw new TransportError('INVALID_ARGUMENT', `Record ${index} has no value: give a string or a Uint8Array.`);
+    }
+    if (record.key !== undefined && record.key !== null && typeof record.key !== 'string') {
+      throw new TransportError('INVALID_ARGUMENT', `Record ${index} has a key that is not a string.`);
+    }
+    const size = recordSize(record);
+    if (size > maxRecordBytes) {
+      throw new TransportError(
+        'RECORD_TOO_LARGE',
+        `Record ${index} is ${size} bytes, over the limit of ${maxRecordBytes} bytes (maxRecordBytes).`,
+      );
+    }
+  });
+}
+
+/** Checks a subscription's settings before the member joins. */
+export function assertSubscribeOptions(options: SubscribeOptions): void {
+  assertTopicName(options.topic);
+  if (typeof options.group !== 'string' || options.group.length === 0) {
+    throw new TransportError('INVALID_ARGUMENT', 'subscribe() needs a non-empty group.');
+  }
+  if (typeof options.handler !== 'function') {
+    throw new TransportError('INVALID_ARGUMENT', 'subscribe() needs a handler function.');
+  }
+  const { maxBatchSize, retry } = options;
+  if (maxBatchSize !== undefined && (!Number.isInteger(maxBatchSize) || maxBatchSize < 1)) {
+    throw new TransportError('INVALID_ARGUMENT', `maxBatchSize must be a positive integer, got ${maxBatchSize}.`);
+  }
+  if (retry?.maxAttempts !== undefined && (!Number.isInteger(retry.maxAttempts) || retry.maxAttempts < 1)) {
+    throw new TransportError('INVALID_ARGUMENT', `retry.maxAttempts must be a positive integer, got ${retry.maxAttempts}.`);
+  }
+  if (options.deadLetterTopic !== undefined && options.deadLetterTopic !== false) {
+    assertTopicName(options.deadLetterTopic);
+  }
+}
+
+/** Turns a record's value into the bytes every driver stores. */
+export function valueBytes(value: LogRecord['value']): Buffer {
+  return typeof value === 'string'
+    ? Buffer.from(value, 'utf8')
+    : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+}
