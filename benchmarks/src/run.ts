@@ -10,6 +10,7 @@ const suites: Record<string, () => Promise<unknown>> = {
   'core-bloom': async () => (await import('./core-bloom.bench.js')).default(),
   'core-heap': async () => (await import('./core-heap.bench.js')).default(),
   'core-latency': async () => (await import('./core-latency.bench.js')).default(),
+  'transport-log': async () => (await import('./transport-log.bench.js')).default(),
 };
 
 const wanted = process.argv.slice(2);

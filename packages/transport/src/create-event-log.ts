@@ -6,7 +6,7 @@ import { TransportError } from './transport-error.js';
 
 /** Settings for whichever driver the URL picks; each driver reads its own. */
 export interface CreateEventLogOptions extends EmbeddedLogOptions {
-  /** SQLite only. @defaultValue 'full' */
+  /** SQLite only: `full` also survives power loss (see `SqliteLogOptions`). @defaultValue 'normal' */
   synchronous?: 'full' | 'normal';
   /** Kafka only: client id, TLS, SASL and timeouts passed through to kafkajs. */
   kafka?: Omit<KafkaLogOptions, 'brokers'>;
@@ -33,7 +33,10 @@ function numberParam(params: URLSearchParams, name: string): number | undefined 
 export async function createEventLog(url: string, options: CreateEventLogOptions = {}): Promise<EventLog> {
   const location = parseLogUrl(url);
   const partitions = options.defaultPartitions ?? numberParam(location.params, 'partitions');
-  const embedded: EmbeddedLogOptions = { ...options, ...(partitions === undefined ? {} : { defaultPartitions: partitions }) };
+  const embedded: EmbeddedLogOptions = {
+    ...options,
+    ...(partitions === undefined ? {} : { defaultPartitions: partitions }),
+  };
   switch (location.driver) {
     case 'memory': {
       const { createMemoryLog } = await import('./memory/create-memory-log.js');
@@ -41,7 +44,7 @@ export async function createEventLog(url: string, options: CreateEventLogOptions
     }
     case 'sqlite': {
       const { createSqliteLog } = await import('./sqlite/create-sqlite-log.js');
-      const synchronous = options.synchronous ?? location.params.get('synchronous') ?? 'full';
+      const synchronous = options.synchronous ?? location.params.get('synchronous') ?? 'normal';
       if (synchronous !== 'full' && synchronous !== 'normal') {
         throw new TransportError('INVALID_URL', `synchronous must be full or normal, got ${synchronous}.`);
       }

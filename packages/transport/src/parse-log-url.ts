@@ -31,7 +31,11 @@ export function parseLogUrl(url: string): LogLocation {
       return { driver: 'memory', params };
     case 'sqlite': {
       const path = location.startsWith('//') ? location.slice(2) : location;
-      if (path === '') throw new TransportError('INVALID_URL', `The log URL ${url} names no file: try sqlite:./data/herald.db.`);
+      if (path === '')
+        throw new TransportError(
+          'INVALID_URL',
+          `The log URL ${url} names no file: try sqlite:./data/herald.db.`,
+        );
       return { driver: 'sqlite', path, params };
     }
     case 'kafka': {

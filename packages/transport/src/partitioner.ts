@@ -11,7 +11,11 @@ function murmur2(data: Uint8Array): number {
   let h = (seed ^ length) | 0;
   const whole = length & ~3;
   for (let i = 0; i < whole; i += 4) {
-    let k = (data[i]! & 0xff) | ((data[i + 1]! & 0xff) << 8) | ((data[i + 2]! & 0xff) << 16) | ((data[i + 3]! & 0xff) << 24);
+    let k =
+      (data[i]! & 0xff) |
+      ((data[i + 1]! & 0xff) << 8) |
+      ((data[i + 2]! & 0xff) << 16) |
+      ((data[i + 3]! & 0xff) << 24);
     k = Math.imul(k, m);
     k ^= k >>> 24;
     k = Math.imul(k, m);
@@ -38,5 +42,19 @@ function murmur2(data: Uint8Array): number {
  * partitionForKey('acme:customer-42', 8) // always the same partition for that key
  */
 export function partitionForKey(key: string, partitions: number): number {
-  return (murmur2(encoder.encode(key)) & 0x7fffffff) % partitions;
+  return (murmur2(asciiBytes(key) ?? encoder.encode(key)) & 0x7fffffff) % partitions;
+}
+
+let scratch = new Uint8Array(256);
+
+/** Most keys are ASCII ids: reuse one buffer for them instead of allocating per record. */
+function asciiBytes(key: string): Uint8Array | undefined {
+  const length = key.length;
+  if (length > scratch.length) scratch = new Uint8Array(length * 2);
+  for (let i = 0; i < length; i++) {
+    const code = key.charCodeAt(i);
+    if (code > 0x7f) return undefined;
+    scratch[i] = code;
+  }
+  return scratch.subarray(0, length);
 }

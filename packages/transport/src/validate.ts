@@ -2,7 +2,6 @@ import type { LogRecord, SubscribeOptions } from './event-log.js';
 import { TransportError } from './transport-error.js';
 
 const topicPattern = /^[a-zA-Z0-9._-]{1,249}$/;
-const encoder = new TextEncoder();
 
 /** Kafka's topic-name rules, applied to every driver so a topic name moves between them. */
 export function assertTopicName(topic: unknown): asserts topic is string {
@@ -16,8 +15,8 @@ export function assertTopicName(topic: unknown): asserts topic is string {
 
 /** The size a record occupies, counted as Kafka counts it (key, value and headers). */
 export function recordSize(record: LogRecord): number {
-  let size = typeof record.value === 'string' ? encoder.encode(record.value).length : record.value.byteLength;
-  if (record.key) size += encoder.encode(record.key).length;
+  let size = typeof record.value === 'string' ? Buffer.byteLength(record.value) : record.value.byteLength;
+  if (record.key) size += Buffer.byteLength(record.key);
   for (const [name, value] of Object.entries(record.headers ?? {})) size += name.length + value.length;
   return size;
 }
@@ -25,7 +24,8 @@ export function recordSize(record: LogRecord): number {
 /** Rejects the whole publish before anything is written when any record is malformed or too large. */
 export function assertRecords(topic: string, records: readonly LogRecord[], maxRecordBytes: number): void {
   assertTopicName(topic);
-  if (!Array.isArray(records)) {
+  const list: unknown = records;
+  if (!Array.isArray(list)) {
     throw new TransportError('INVALID_ARGUMENT', 'publish() takes an array of records.');
   }
   records.forEach((record, index) => {
@@ -33,7 +33,10 @@ export function assertRecords(topic: string, records: readonly LogRecord[], maxR
       throw new TransportError('INVALID_ARGUMENT', `Record ${index} is not an object.`);
     }
     if (typeof record.value !== 'string' && !(record.value instanceof Uint8Array)) {
-      throw new TransportError('INVALID_ARGUMENT', `Record ${index} has no value: give a string or a Uint8Array.`);
+      throw new TransportError(
+        'INVALID_ARGUMENT',
+        `Record ${index} has no value: give a string or a Uint8Array.`,
+      );
     }
     if (record.key !== undefined && record.key !== null && typeof record.key !== 'string') {
       throw new TransportError('INVALID_ARGUMENT', `Record ${index} has a key that is not a string.`);
@@ -59,10 +62,16 @@ export function assertSubscribeOptions(options: SubscribeOptions): void {
   }
   const { maxBatchSize, retry } = options;
   if (maxBatchSize !== undefined && (!Number.isInteger(maxBatchSize) || maxBatchSize < 1)) {
-    throw new TransportError('INVALID_ARGUMENT', `maxBatchSize must be a positive integer, got ${maxBatchSize}.`);
+    throw new TransportError(
+      'INVALID_ARGUMENT',
+      `maxBatchSize must be a positive integer, got ${maxBatchSize}.`,
+    );
   }
   if (retry?.maxAttempts !== undefined && (!Number.isInteger(retry.maxAttempts) || retry.maxAttempts < 1)) {
-    throw new TransportError('INVALID_ARGUMENT', `retry.maxAttempts must be a positive integer, got ${retry.maxAttempts}.`);
+    throw new TransportError(
+      'INVALID_ARGUMENT',
+      `retry.maxAttempts must be a positive integer, got ${retry.maxAttempts}.`,
+    );
   }
   if (options.deadLetterTopic !== undefined && options.deadLetterTopic !== false) {
     assertTopicName(options.deadLetterTopic);

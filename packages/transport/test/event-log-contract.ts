@@ -23,14 +23,19 @@ export interface LogHarness {
  * The behaviour every log driver must have (ordering, durability, at-least-once,
  * consumer groups, dead letters, bad input). Each driver's test file runs it.
  */
-export function describeEventLogContract(driver: string, makeHarness: () => Promise<LogHarness> | LogHarness): void {
+export function describeEventLogContract(
+  driver: string,
+  makeHarness: () => Promise<LogHarness> | LogHarness,
+): void {
   describe(`event log contract: ${driver}`, () => {
     const cleanups: (() => Promise<void>)[] = [];
     afterEach(async () => {
       for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
     });
 
-    async function openLog(options?: { maxRecordBytes?: number }): Promise<{ log: EventLog; harness: LogHarness }> {
+    async function openLog(options?: {
+      maxRecordBytes?: number;
+    }): Promise<{ log: EventLog; harness: LogHarness }> {
       const harness = await makeHarness();
       const log = await harness.open(options);
       cleanups.push(() => log.close());
@@ -54,7 +59,10 @@ export function describeEventLogContract(driver: string, makeHarness: () => Prom
       const sent: { key: string; value: string }[] = [];
       const placements = new Map<string, Set<number>>();
       for (let round = 0; round < 5; round++) {
-        const records = Array.from({ length: 40 }, (_, i) => ({ key: `customer-${i % 8}`, value: `${round}-${i}` }));
+        const records = Array.from({ length: 40 }, (_, i) => ({
+          key: `customer-${i % 8}`,
+          value: `${round}-${i}`,
+        }));
         const published = await log.publish(topic, records);
         records.forEach((record, i) => {
           sent.push(record);
@@ -66,7 +74,11 @@ export function describeEventLogContract(driver: string, makeHarness: () => Prom
       for (const partitions of placements.values()) expect(partitions.size).toBe(1);
       const received: ConsumedRecord[] = [];
       track(
-        await log.subscribe({ topic, group: uniqueName('g'), handler: (batch) => void received.push(...batch.records) }),
+        await log.subscribe({
+          topic,
+          group: uniqueName('g'),
+          handler: (batch) => void received.push(...batch.records),
+        }),
       );
       await waitFor('all records', () => received.length >= sent.length);
       expect(received).toHaveLength(sent.length);
@@ -88,7 +100,13 @@ export function describeEventLogContract(driver: string, makeHarness: () => Prom
       expect(published[0]!.partition).toBe(published[1]!.partition);
       expect(published[1]!.offset).toBe(published[0]!.offset + 1);
       const received: ConsumedRecord[] = [];
-      track(await log.subscribe({ topic, group: uniqueName('g'), handler: (b) => void received.push(...b.records) }));
+      track(
+        await log.subscribe({
+          topic,
+          group: uniqueName('g'),
+          handler: (b) => void received.push(...b.records),
+        }),
+      );
       await waitFor('two records', () => received.length === 2);
       expect(received[0]!.headers['x-trace']).toBe('abc');
       expect(received[0]!.value.toString('utf8')).toBe('first');
@@ -100,7 +118,10 @@ export function describeEventLogContract(driver: string, makeHarness: () => Prom
     it('redelivers a batch whose handler failed, and commits only after success', async () => {
       const { log } = await openLog();
       const topic = uniqueName('retry');
-      await log.publish(topic, [{ key: 'a', value: 'one' }, { key: 'a', value: 'two' }]);
+      await log.publish(topic, [
+        { key: 'a', value: 'one' },
+        { key: 'a', value: 'two' },
+      ]);
       let calls = 0;
       const handled: string[] = [];
       const group = uniqueName('g');
@@ -122,7 +143,13 @@ export function describeEventLogContract(driver: string, makeHarness: () => Prom
       // A new member of the group starts after the committed records: nothing is handed out again.
       const again: string[] = [];
       await log.publish(topic, [{ key: 'a', value: 'three' }]);
-      track(await log.subscribe({ topic, group, handler: (b) => void again.push(...b.records.map((r) => r.value.toString())) }));
+      track(
+        await log.subscribe({
+          topic,
+          group,
+          handler: (b) => void again.push(...b.records.map((r) => r.value.toString())),
+        }),
+      );
       await waitFor('the new record', () => again.length > 0);
       expect(again).toEqual(['three']);
     });
@@ -153,7 +180,13 @@ export function describeEventLogContract(driver: string, makeHarness: () => Prom
         }),
       );
       const dead: ConsumedRecord[] = [];
-      track(await log.subscribe({ topic: `${topic}.dlq`, group: uniqueName('dlq'), handler: (b) => void dead.push(...b.records) }));
+      track(
+        await log.subscribe({
+          topic: `${topic}.dlq`,
+          group: uniqueName('dlq'),
+          handler: (b) => void dead.push(...b.records),
+        }),
+      );
       await waitFor('dead letter', () => dead.length === 1 && handled.includes('ok-2'));
       expect(handled).toEqual(expect.arrayContaining(['ok-1', 'ok-2']));
       expect(handled).not.toContain('poison');
@@ -169,14 +202,30 @@ export function describeEventLogContract(driver: string, makeHarness: () => Prom
       const { log } = await openLog();
       const topic = uniqueName('resume');
       const group = uniqueName('g');
-      await log.publish(topic, Array.from({ length: 10 }, (_, i) => ({ key: `k${i}`, value: `first-${i}` })));
+      await log.publish(
+        topic,
+        Array.from({ length: 10 }, (_, i) => ({ key: `k${i}`, value: `first-${i}` })),
+      );
       const first: string[] = [];
-      const one = await log.subscribe({ topic, group, handler: (b) => void first.push(...b.records.map((r) => r.value.toString())) });
+      const one = await log.subscribe({
+        topic,
+        group,
+        handler: (b) => void first.push(...b.records.map((r) => r.value.toString())),
+      });
       await waitFor('first ten', () => first.length === 10);
       await one.close();
-      await log.publish(topic, Array.from({ length: 5 }, (_, i) => ({ key: `k${i}`, value: `second-${i}` })));
+      await log.publish(
+        topic,
+        Array.from({ length: 5 }, (_, i) => ({ key: `k${i}`, value: `second-${i}` })),
+      );
       const second: string[] = [];
-      track(await log.subscribe({ topic, group, handler: (b) => void second.push(...b.records.map((r) => r.value.toString())) }));
+      track(
+        await log.subscribe({
+          topic,
+          group,
+          handler: (b) => void second.push(...b.records.map((r) => r.value.toString())),
+        }),
+      );
       await waitFor('five new', () => second.length >= 5);
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(second.sort()).toEqual(['second-0', 'second-1', 'second-2', 'second-3', 'second-4']);
@@ -189,7 +238,12 @@ export function describeEventLogContract(driver: string, makeHarness: () => Prom
       await log.publish(topic, [{ value: 'old' }]);
       const got: string[] = [];
       const subscription = track(
-        await log.subscribe({ topic, group: uniqueName('g'), startFrom: 'latest', handler: (b) => void got.push(...b.records.map((r) => r.value.toString())) }),
+        await log.subscribe({
+          topic,
+          group: uniqueName('g'),
+          startFrom: 'latest',
+          handler: (b) => void got.push(...b.records.map((r) => r.value.toString())),
+        }),
       );
       await waitFor('assignment', () => subscription.assignedPartitions().length === 1);
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -215,12 +269,18 @@ export function describeEventLogContract(driver: string, makeHarness: () => Prom
         5 * 1000 + 4 * 1000,
       );
       expect([...a.assignedPartitions(), ...b.assignedPartitions()].sort()).toEqual([0, 1, 2, 3]);
-      await log.publish(topic, Array.from({ length: 40 }, (_, i) => ({ key: `key-${i}`, value: `v${i}` })));
+      await log.publish(
+        topic,
+        Array.from({ length: 40 }, (_, i) => ({ key: `key-${i}`, value: `v${i}` })),
+      );
       await waitFor('all forty', () => seenBy.size === 40);
       expect(new Set(seenBy.values())).toEqual(new Set(['a', 'b']));
       await a.close();
       await waitFor('b takes all four', () => b.assignedPartitions().length === 4, 10_000);
-      await log.publish(topic, Array.from({ length: 20 }, (_, i) => ({ key: `key-${i}`, value: `after-${i}` })));
+      await log.publish(
+        topic,
+        Array.from({ length: 20 }, (_, i) => ({ key: `key-${i}`, value: `after-${i}` })),
+      );
       await waitFor('twenty more', () => seenBy.size === 60);
       for (let i = 0; i < 20; i++) expect(seenBy.get(`after-${i}`)).toBe('b');
     });
@@ -228,22 +288,42 @@ export function describeEventLogContract(driver: string, makeHarness: () => Prom
     it('rejects bad input with typed errors', async () => {
       const { log } = await openLog({ maxRecordBytes: 1024 });
       const expectCode = async (promise: Promise<unknown>, code: string) => {
-        const error = await promise.then(() => undefined, (caught: unknown) => caught);
-        expect(TransportError.isInstance(error), `expected a TransportError, got ${String(error)}`).toBe(true);
+        const error = await promise.then(
+          () => undefined,
+          (caught: unknown) => caught,
+        );
+        expect(TransportError.isInstance(error), `expected a TransportError, got ${String(error)}`).toBe(
+          true,
+        );
         expect((error as TransportError).code).toBe(code);
       };
       await expectCode(log.publish('', [{ value: 'x' }]), 'INVALID_TOPIC');
       await expectCode(log.publish('bad topic!', [{ value: 'x' }]), 'INVALID_TOPIC');
       await expectCode(log.publish(uniqueName('big'), [{ value: 'x'.repeat(2048) }]), 'RECORD_TOO_LARGE');
-      await expectCode(log.publish(uniqueName('t'), [{ value: 42 as unknown as string }]), 'INVALID_ARGUMENT');
-      await expectCode(log.subscribe({ topic: uniqueName('t'), group: '', handler: () => {} }), 'INVALID_ARGUMENT');
+      await expectCode(
+        log.publish(uniqueName('t'), [{ value: 42 as unknown as string }]),
+        'INVALID_ARGUMENT',
+      );
+      await expectCode(
+        log.subscribe({ topic: uniqueName('t'), group: '', handler: () => {} }),
+        'INVALID_ARGUMENT',
+      );
       await expectCode(log.ensureTopic(uniqueName('t'), { partitions: 0 }), 'INVALID_ARGUMENT');
       // A rejected publish writes nothing, not even its valid records.
       const topic = uniqueName('atomic');
-      await expectCode(log.publish(topic, [{ value: 'fine' }, { value: 'y'.repeat(4096) }]), 'RECORD_TOO_LARGE');
+      await expectCode(
+        log.publish(topic, [{ value: 'fine' }, { value: 'y'.repeat(4096) }]),
+        'RECORD_TOO_LARGE',
+      );
       const got: string[] = [];
       await log.publish(topic, [{ value: 'marker' }]);
-      track(await log.subscribe({ topic, group: uniqueName('g'), handler: (b) => void got.push(...b.records.map((r) => r.value.toString())) }));
+      track(
+        await log.subscribe({
+          topic,
+          group: uniqueName('g'),
+          handler: (b) => void got.push(...b.records.map((r) => r.value.toString())),
+        }),
+      );
       await waitFor('marker', () => got.includes('marker'));
       expect(got).toEqual(['marker']);
       await log.close();
@@ -256,11 +336,19 @@ export function describeEventLogContract(driver: string, makeHarness: () => Prom
         const { log, harness } = await openLog();
         const topic = uniqueName('durable');
         await log.ensureTopic(topic, { partitions: 2 });
-        const child = trackChild(spawnLogChild({ url: harness.childUrl!(), mode: 'publish', topic, count: 25 }));
-        await waitFor('the child to publish', () => child.lines.some((l) => l.startsWith('published')), 20_000);
+        const child = trackChild(
+          spawnLogChild({ url: harness.childUrl!(), mode: 'publish', topic, count: 25 }),
+        );
+        await waitFor(
+          'the child to publish',
+          () => child.lines.some((l) => l.startsWith('published')),
+          20_000,
+        );
         await child.kill();
         const got: ConsumedRecord[] = [];
-        track(await log.subscribe({ topic, group: uniqueName('g'), handler: (b) => void got.push(...b.records) }));
+        track(
+          await log.subscribe({ topic, group: uniqueName('g'), handler: (b) => void got.push(...b.records) }),
+        );
         await waitFor('25 records', () => got.length >= 25);
         expect(new Set(got.map((r) => r.value.toString())).size).toBe(25);
       });
@@ -280,7 +368,10 @@ export function describeEventLogContract(driver: string, makeHarness: () => Prom
           }),
         );
         await waitFor('the child to join', () => child.lines.includes('subscribed'), 20_000);
-        await log.publish(topic, Array.from({ length: 10 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })));
+        await log.publish(
+          topic,
+          Array.from({ length: 10 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })),
+        );
         await waitFor('the child to receive', () => child.lines.some((l) => l.startsWith('got')), 20_000);
         await child.kill();
         const got = new Set<string>();

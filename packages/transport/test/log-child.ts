@@ -24,7 +24,10 @@ const log = await createEventLog(command.url, {
 });
 
 if (command.mode === 'publish') {
-  const records = Array.from({ length: command.count ?? 1 }, (_, i) => ({ key: `k${i % 7}`, value: `durable-${i}` }));
+  const records = Array.from({ length: command.count ?? 1 }, (_, i) => ({
+    key: `k${i % 7}`,
+    value: `durable-${i}`,
+  }));
   const published = await log.publish(command.topic, records);
   process.stdout.write(`published ${JSON.stringify(published)}\n`);
 } else {

@@ -12,9 +12,13 @@ export interface LogChild {
 
 /** Starts `log-child.ts` with the workspace's source resolution. */
 export function spawnLogChild(command: Record<string, unknown>): LogChild {
-  const child = spawn(process.execPath, ['--conditions=@herald/source', '--import', 'tsx', script, JSON.stringify(command)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@herald/source', '--import', 'tsx', script, JSON.stringify(command)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const lines: string[] = [];
   let buffered = '';
   child.stdout.on('data', (chunk: Buffer) => {

@@ -38,6 +38,9 @@ export interface EmbeddedLogOptions {
   now?: () => number;
 }
 
+// Shared by every record published without headers; storage only reads it.
+const noHeaders: Record<string, string> = Object.freeze({});
+
 interface PendingAppend {
   topic: string;
   records: StoredRecordInput[];
@@ -53,7 +56,9 @@ export class EmbeddedEventLog implements EventLog {
   readonly driver: string;
   readonly #storage: LogStorage;
   readonly #notifier: AppendNotifier;
-  readonly #options: Required<Omit<EmbeddedLogOptions, 'retentionMaxRecords'>> & { retentionMaxRecords?: number };
+  readonly #options: Required<Omit<EmbeddedLogOptions, 'retentionMaxRecords'>> & {
+    retentionMaxRecords?: number;
+  };
   readonly #members = new Set<EmbeddedGroupMember>();
   readonly #roundRobin = new Map<string, number>();
   #pending: PendingAppend[] = [];
@@ -61,7 +66,12 @@ export class EmbeddedEventLog implements EventLog {
   #retentionTimer: NodeJS.Timeout | undefined;
   #closed = false;
 
-  constructor(driver: string, storage: LogStorage, notifier: AppendNotifier, options: EmbeddedLogOptions = {}) {
+  constructor(
+    driver: string,
+    storage: LogStorage,
+    notifier: AppendNotifier,
+    options: EmbeddedLogOptions = {},
+  ) {
     this.driver = driver;
     this.#storage = storage;
     this.#notifier = notifier;
@@ -75,10 +85,15 @@ export class EmbeddedEventLog implements EventLog {
       groupActiveMs: options.groupActiveMs ?? 30 * 24 * 3600_000,
       retentionIntervalMs: options.retentionIntervalMs ?? 60_000,
       now: options.now ?? Date.now,
-      ...(options.retentionMaxRecords === undefined ? {} : { retentionMaxRecords: options.retentionMaxRecords }),
+      ...(options.retentionMaxRecords === undefined
+        ? {}
+        : { retentionMaxRecords: options.retentionMaxRecords }),
     };
     if (!Number.isInteger(this.#options.defaultPartitions) || this.#options.defaultPartitions < 1) {
-      throw new TransportError('INVALID_ARGUMENT', `defaultPartitions must be a positive integer, got ${this.#options.defaultPartitions}.`);
+      throw new TransportError(
+        'INVALID_ARGUMENT',
+        `defaultPartitions must be a positive integer, got ${this.#options.defaultPartitions}.`,
+      );
     }
     this.#retentionTimer = setInterval(() => this.runRetention(), this.#options.retentionIntervalMs);
     this.#retentionTimer.unref();
@@ -89,27 +104,26 @@ export class EmbeddedEventLog implements EventLog {
     assertTopicName(topic);
     const partitions = options.partitions ?? this.#options.defaultPartitions;
     if (!Number.isInteger(partitions) || partitions < 1) {
-      throw new TransportError('INVALID_ARGUMENT', `partitions must be a positive integer, got ${partitions}.`);
+      throw new TransportError(
+        'INVALID_ARGUMENT',
+        `partitions must be a positive integer, got ${partitions}.`,
+      );
     }
     this.#storage.ensureTopic(topic, partitions);
     return Promise.resolve();
   }
 
-  publish(topic: string, records: readonly LogRecord[]): Promise<PublishedRecord[]> {
-    try {
-      this.#assertOpen();
-      assertRecords(topic, records, this.#options.maxRecordBytes);
-    } catch (error) {
-      return Promise.reject(error as Error);
-    }
-    if (records.length === 0) return Promise.resolve([]);
+  async publish(topic: string, records: readonly LogRecord[]): Promise<PublishedRecord[]> {
+    this.#assertOpen();
+    assertRecords(topic, records, this.#options.maxRecordBytes);
+    if (records.length === 0) return [];
     const partitions = this.#storage.ensureTopic(topic, this.#options.defaultPartitions);
     const now = this.#options.now();
     const stored = records.map((record) => ({
       partition: this.#partitionOf(topic, record.key ?? null, partitions),
       key: record.key ?? null,
       value: valueBytes(record.value),
-      headers: { ...record.headers },
+      headers: record.headers ? { ...record.headers } : noHeaders,
       timestamp: record.timestamp ?? now,
     }));
     return new Promise((resolve, reject) => {
@@ -139,14 +153,21 @@ export class EmbeddedEventLog implements EventLog {
       const requests: AppendRequest[] = batch.map(({ topic, records }) => ({ topic, records }));
       offsets = this.#storage.append(requests);
     } catch (error) {
-      const failure = new TransportError('UNAVAILABLE', `Append failed: ${(error as Error).message}`, { cause: error });
+      const failure = new TransportError('UNAVAILABLE', `Append failed: ${(error as Error).message}`, {
+        cause: error,
+      });
       for (const pending of batch) pending.reject(failure);
       return;
     }
     const touched = new Set<string>();
     batch.forEach((pending, index) => {
       const requestOffsets = offsets[index] ?? [];
-      pending.resolve(pending.records.map((record, i) => ({ partition: record.partition, offset: requestOffsets[i] ?? -1 })));
+      pending.resolve(
+        pending.records.map((record, i) => ({
+          partition: record.partition,
+          offset: requestOffsets[i] ?? -1,
+        })),
+      );
       for (const record of pending.records) touched.add(`${pending.topic}\u0000${record.partition}`);
     });
     for (const slot of touched) {

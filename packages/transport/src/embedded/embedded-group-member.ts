@@ -75,13 +75,16 @@ export class EmbeddedGroupMember implements Subscription {
     const count = Math.max(1, members.length);
     for (const [partition, worker] of this.#workers) {
       if (worker.stop.signal.aborted) continue;
-      const keep = partition % count === index && storage.acquire(this.group, this.topic, partition, this.id, leaseUntil, now);
+      const keep =
+        partition % count === index &&
+        storage.acquire(this.group, this.topic, partition, this.id, leaseUntil, now);
       // The partition is released once the batch in hand is committed (see #startWorker).
       if (!keep) worker.stop.abort();
     }
     for (let partition = index; partition < partitions; partition += count) {
       if (this.#workers.has(partition)) continue;
-      if (storage.acquire(this.group, this.topic, partition, this.id, leaseUntil, now)) this.#startWorker(partition);
+      if (storage.acquire(this.group, this.topic, partition, this.id, leaseUntil, now))
+        this.#startWorker(partition);
     }
   }
 

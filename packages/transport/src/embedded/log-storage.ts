@@ -33,12 +33,26 @@ export interface LogStorage {
   lowWatermark(topic: string, partition: number): number;
   committedOffset(group: string, topic: string, partition: number): number | undefined;
   /** Commits if `member` still holds the partition's lease; false means it was fenced off. */
-  commit(group: string, topic: string, partition: number, member: string, nextOffset: number, now: number): boolean;
+  commit(
+    group: string,
+    topic: string,
+    partition: number,
+    member: string,
+    nextOffset: number,
+    now: number,
+  ): boolean;
   /** Renews the member's lease and returns the live members of the group, sorted. */
   heartbeat(group: string, topic: string, member: string, leaseUntil: number, now: number): string[];
   leave(group: string, topic: string, member: string): void;
   /** Takes or renews a partition lease: succeeds when the partition is free, expired or already the member's. */
-  acquire(group: string, topic: string, partition: number, member: string, leaseUntil: number, now: number): boolean;
+  acquire(
+    group: string,
+    topic: string,
+    partition: number,
+    member: string,
+    leaseUntil: number,
+    now: number,
+  ): boolean;
   release(group: string, topic: string, partition: number, member: string): void;
   /** Deletes records older than `before` below every live group's committed offset; returns how many. */
   trim(olderThan: number, activeSince: number, maxRecordsPerPartition: number | undefined): number;

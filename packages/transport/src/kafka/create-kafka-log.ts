@@ -31,6 +31,11 @@ export interface KafkaLogOptions {
   maxWaitTimeMs?: number;
   /** Time the group waits for members to rejoin during a rebalance. @defaultValue 10000 */
   rebalanceTimeoutMs?: number;
+  /**
+   * Receives kafkajs's own log lines (connection errors, rebalances) at `warn` and above.
+   * Failures that matter to a caller also reach it as a `TransportError`. @defaultValue none: silent
+   */
+  logger?: (entry: { level: 'error' | 'warn'; message: string; detail: Record<string, unknown> }) => void;
 }
 
 /**

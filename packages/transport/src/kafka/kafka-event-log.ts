@@ -46,7 +46,11 @@ export class KafkaEventLog implements EventLog {
       ...(options.sasl === undefined ? {} : { sasl: options.sasl }),
       connectionTimeout: options.connectionTimeoutMs ?? 3000,
       retry: { retries: options.retries ?? 5, initialRetryTime: 100, maxRetryTime: 2000 },
-      logLevel: logLevel.ERROR,
+      logLevel: options.logger ? logLevel.WARN : logLevel.NOTHING,
+      logCreator: () => (entry) => {
+        const { message, ...detail } = entry.log;
+        options.logger?.({ level: entry.level === logLevel.ERROR ? 'error' : 'warn', message, detail });
+      },
     });
   }
 
@@ -68,7 +72,11 @@ export class KafkaEventLog implements EventLog {
 
   #connectProducer(): Promise<Producer> {
     this.#producer ??= (async () => {
-      const producer = this.#kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      const producer = this.#kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+      });
       await producer.connect();
       return producer;
     })().catch((error: unknown) => {
@@ -81,7 +89,14 @@ export class KafkaEventLog implements EventLog {
   async ensureTopic(topic: string, options: TopicOptions = {}): Promise<void> {
     this.#assertOpen();
     assertTopicName(topic);
-    await this.#partitionCount(topic, options.partitions);
+    const { partitions } = options;
+    if (partitions !== undefined && (!Number.isInteger(partitions) || partitions < 1)) {
+      throw new TransportError(
+        'INVALID_ARGUMENT',
+        `partitions must be a positive integer, got ${partitions}.`,
+      );
+    }
+    await this.#partitionCount(topic, partitions);
   }
 
   async #partitionCount(topic: string, wanted?: number): Promise<number> {
@@ -163,7 +178,9 @@ export class KafkaEventLog implements EventLog {
       maxWaitTimeInMs: this.#options.maxWaitTimeMs ?? 100,
       allowAutoTopicCreation: false,
     });
-    const subscription = new KafkaSubscription(consumer, options, this, () => this.#subscriptions.delete(subscription));
+    const subscription = new KafkaSubscription(consumer, options, this, () =>
+      this.#subscriptions.delete(subscription),
+    );
     this.#subscriptions.add(subscription);
     try {
       await subscription.start();
@@ -225,12 +242,16 @@ class KafkaSubscription implements Subscription {
       this.#assigned = [...(event.payload.memberAssignment[this.topic] ?? [])].sort((a, b) => a - b);
     });
     await consumer.connect();
-    await consumer.subscribe({ topics: [this.topic], fromBeginning: (this.#options.startFrom ?? 'earliest') === 'earliest' });
+    await consumer.subscribe({
+      topics: [this.topic],
+      fromBeginning: (this.#options.startFrom ?? 'earliest') === 'earliest',
+    });
     const maxBatchSize = this.#options.maxBatchSize ?? 500;
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
+      eachBatch: async (payload) => {
+        const { batch } = payload;
         const records: ConsumedRecord[] = batch.messages.map((message) => ({
           topic: batch.topic,
           partition: batch.partition,
@@ -238,11 +259,14 @@ class KafkaSubscription implements Subscription {
           key: message.key === null ? null : message.key.toString('utf8'),
           value: message.value ?? Buffer.alloc(0),
           headers: Object.fromEntries(
-            Object.entries(message.headers ?? {}).map(([name, value]) => [name, Buffer.isBuffer(value) ? value.toString('utf8') : String(value ?? '')]),
+            Object.entries(message.headers ?? {}).map(([name, value]) => [
+              name,
+              Buffer.isBuffer(value) ? value.toString('utf8') : String(value ?? ''),
+            ]),
           ),
           timestamp: Number(message.timestamp),
         }));
-        const isStopping = () => this.#closing !== undefined || !isRunning() || isStale();
+        const isStopping = () => this.#closing !== undefined || !payload.isRunning() || payload.isStale();
         for (let start = 0; start < records.length; start += maxBatchSize) {
           if (isStopping()) return;
           const chunk = records.slice(start, start + maxBatchSize);
@@ -258,9 +282,12 @@ class KafkaSubscription implements Subscription {
             },
           );
           if (outcome === 'stopped') return;
-          const next = String(chunk[chunk.length - 1]!.offset + 1);
+          const last = chunk[chunk.length - 1]!.offset;
+          // kafkajs refetches from the last resolved offset, so resolve what was handled.
+          payload.resolveOffset(String(last));
+          const next = String(last + 1);
           await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
-          await heartbeat();
+          await payload.heartbeat();
         }
       },
     });

@@ -19,7 +19,10 @@ export class MemoryLogStorage implements LogStorage {
   ensureTopic(topic: string, partitions: number): number {
     const existing = this.#topics.get(topic);
     if (existing) return existing.length;
-    this.#topics.set(topic, Array.from({ length: partitions }, () => ({ base: 0, records: [] })));
+    this.#topics.set(
+      topic,
+      Array.from({ length: partitions }, () => ({ base: 0, records: [] })),
+    );
     return partitions;
   }
 
@@ -59,7 +62,14 @@ export class MemoryLogStorage implements LogStorage {
     return this.#offsets.get(slot(group, topic, partition))?.offset;
   }
 
-  commit(group: string, topic: string, partition: number, member: string, nextOffset: number, now: number): boolean {
+  commit(
+    group: string,
+    topic: string,
+    partition: number,
+    member: string,
+    nextOffset: number,
+    now: number,
+  ): boolean {
     const lease = this.#leases.get(slot(group, topic, partition));
     if (!lease || lease.owner !== member) return false;
     this.#offsets.set(slot(group, topic, partition), { offset: nextOffset, committedAt: now, group });
@@ -68,7 +78,7 @@ export class MemoryLogStorage implements LogStorage {
 
   heartbeat(group: string, topic: string, member: string, leaseUntil: number, now: number): string[] {
     let members = this.#members.get(slot(group, topic));
-    if (!members) this.#members.set(slot(group, topic), (members = new Map()));
+    if (!members) this.#members.set(slot(group, topic), (members = new Map<string, number>()));
     members.set(member, leaseUntil);
     for (const [id, until] of members) if (until <= now) members.delete(id);
     return [...members.keys()].sort();
@@ -78,7 +88,14 @@ export class MemoryLogStorage implements LogStorage {
     this.#members.get(slot(group, topic))?.delete(member);
   }
 
-  acquire(group: string, topic: string, partition: number, member: string, leaseUntil: number, now: number): boolean {
+  acquire(
+    group: string,
+    topic: string,
+    partition: number,
+    member: string,
+    leaseUntil: number,
+    now: number,
+  ): boolean {
     const key = slot(group, topic, partition);
     const lease = this.#leases.get(key);
     if (lease && lease.owner !== member && lease.until > now) return false;
@@ -98,12 +115,14 @@ export class MemoryLogStorage implements LogStorage {
         let protectedFrom = Number.POSITIVE_INFINITY;
         for (const [key, committed] of this.#offsets) {
           if (committed.committedAt < activeSince) continue;
-          if (key === slot(committed.group, topic, partition)) protectedFrom = Math.min(protectedFrom, committed.offset);
+          if (key === slot(committed.group, topic, partition))
+            protectedFrom = Math.min(protectedFrom, committed.offset);
         }
         if (protectedFrom === Number.POSITIVE_INFINITY) return;
         let cut = 0;
         const limit = Math.min(protectedFrom - data.base, data.records.length);
-        const keepFrom = maxRecordsPerPartition === undefined ? 0 : data.records.length - maxRecordsPerPartition;
+        const keepFrom =
+          maxRecordsPerPartition === undefined ? 0 : data.records.length - maxRecordsPerPartition;
         while (cut < limit && (data.records[cut]!.timestamp < olderThan || cut < keepFrom)) cut++;
         if (cut > 0) {
           data.records.splice(0, cut);

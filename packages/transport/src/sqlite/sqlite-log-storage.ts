@@ -27,27 +27,36 @@ export class SqliteLogStorage implements LogStorage {
   constructor(db: Database) {
     this.#db = db;
     db.exec(logSchema);
-    const stored = db.prepare<[], { value: string }>("SELECT value FROM herald_log_meta WHERE key = 'schema_version'").get();
+    const stored = db
+      .prepare<[], { value: string }>("SELECT value FROM herald_log_meta WHERE key = 'schema_version'")
+      .get();
     if (stored && Number(stored.value) > logSchemaVersion) {
       throw new TransportError(
         'SCHEMA_TOO_NEW',
         `The log in ${db.name} has schema version ${stored.value}, newer than this Herald understands (${logSchemaVersion}). Upgrade Herald.`,
       );
     }
-    db.prepare("INSERT OR IGNORE INTO herald_log_meta (key, value) VALUES ('schema_version', ?)").run(String(logSchemaVersion));
+    db.prepare("INSERT OR IGNORE INTO herald_log_meta (key, value) VALUES ('schema_version', ?)").run(
+      String(logSchemaVersion),
+    );
     this.#statements = prepareStatements(db);
-    this.#appendTransaction = db.transaction((requests: readonly AppendRequest[]) => this.#appendAll(requests));
+    this.#appendTransaction = db.transaction((requests: readonly AppendRequest[]) =>
+      this.#appendAll(requests),
+    );
   }
 
   ensureTopic(topic: string, partitions: number): number {
     const cached = this.#partitionCache.get(topic);
     if (cached !== undefined) return cached;
-    const count = this.#db.transaction(() => {
-      const existing = this.#statements.partitionCount.get(topic)?.count ?? 0;
-      if (existing > 0) return existing;
-      for (let partition = 0; partition < partitions; partition++) this.#statements.createPartition.run(topic, partition);
-      return partitions;
-    }).immediate();
+    const count = this.#db
+      .transaction(() => {
+        const existing = this.#statements.partitionCount.get(topic)?.count ?? 0;
+        if (existing > 0) return existing;
+        for (let partition = 0; partition < partitions; partition++)
+          this.#statements.createPartition.run(topic, partition);
+        return partitions;
+      })
+      .immediate();
     this.#partitionCache.set(topic, count);
     return count;
   }
@@ -63,25 +72,34 @@ export class SqliteLogStorage implements LogStorage {
 
   #appendAll(requests: readonly AppendRequest[]): number[][] {
     const { nextOffset, insertRecord, advance } = this.#statements;
-    const next = new Map<string, number>();
-    const result = requests.map(({ topic, records }) =>
-      records.map((record) => {
-        const slot = `${topic}\u0000${record.partition}`;
-        let offset = next.get(slot);
+    const next = new Map<string, Map<number, number>>();
+    const result = requests.map(({ topic, records }) => {
+      let partitions = next.get(topic);
+      if (!partitions) next.set(topic, (partitions = new Map<number, number>()));
+      return records.map((record) => {
+        let offset = partitions.get(record.partition);
         if (offset === undefined) {
           const row = nextOffset.get(topic, record.partition);
-          if (!row) throw new TransportError('INVALID_TOPIC', `Topic ${topic} has no partition ${record.partition}.`);
+          if (!row)
+            throw new TransportError('INVALID_TOPIC', `Topic ${topic} has no partition ${record.partition}.`);
           offset = row.next_offset;
         }
-        const headers = Object.keys(record.headers).length === 0 ? null : JSON.stringify(record.headers);
-        insertRecord.run(topic, record.partition, offset, record.key, record.value, headers, record.timestamp);
-        next.set(slot, offset + 1);
+        const headers = isEmpty(record.headers) ? null : JSON.stringify(record.headers);
+        insertRecord.run(
+          topic,
+          record.partition,
+          offset,
+          record.key,
+          record.value,
+          headers,
+          record.timestamp,
+        );
+        partitions.set(record.partition, offset + 1);
         return offset;
-      }),
-    );
-    for (const [slot, offset] of next) {
-      const [topic = '', partition = '0'] = slot.split('\u0000');
-      advance.run(offset, topic, Number(partition));
+      });
+    });
+    for (const [topic, partitions] of next) {
+      for (const [partition, offset] of partitions) advance.run(offset, topic, partition);
     }
     return result;
   }
@@ -110,28 +128,46 @@ export class SqliteLogStorage implements LogStorage {
     return this.#statements.committed.get(topic, partition, group)?.next_offset;
   }
 
-  commit(group: string, topic: string, partition: number, member: string, nextOffset: number, now: number): boolean {
-    return this.#db.transaction(() => {
-      const lease = this.#statements.leaseOwner.get(group, topic, partition);
-      if (lease?.owner !== member) return false;
-      this.#statements.commit.run(topic, partition, group, nextOffset, now);
-      return true;
-    }).immediate();
+  commit(
+    group: string,
+    topic: string,
+    partition: number,
+    member: string,
+    nextOffset: number,
+    now: number,
+  ): boolean {
+    return this.#db
+      .transaction(() => {
+        const lease = this.#statements.leaseOwner.get(group, topic, partition);
+        if (lease?.owner !== member) return false;
+        this.#statements.commit.run(topic, partition, group, nextOffset, now);
+        return true;
+      })
+      .immediate();
   }
 
   heartbeat(group: string, topic: string, member: string, leaseUntil: number, now: number): string[] {
-    return this.#db.transaction(() => {
-      this.#statements.upsertMember.run(group, topic, member, leaseUntil);
-      this.#statements.expireMembers.run(group, topic, now);
-      return this.#statements.members.all(group, topic).map((row) => row.member);
-    }).immediate();
+    return this.#db
+      .transaction(() => {
+        this.#statements.upsertMember.run(group, topic, member, leaseUntil);
+        this.#statements.expireMembers.run(group, topic, now);
+        return this.#statements.members.all(group, topic).map((row) => row.member);
+      })
+      .immediate();
   }
 
   leave(group: string, topic: string, member: string): void {
     this.#statements.removeMember.run(group, topic, member);
   }
 
-  acquire(group: string, topic: string, partition: number, member: string, leaseUntil: number, now: number): boolean {
+  acquire(
+    group: string,
+    topic: string,
+    partition: number,
+    member: string,
+    leaseUntil: number,
+    now: number,
+  ): boolean {
     return this.#statements.acquire.run({ group, topic, partition, member, leaseUntil, now }).changes > 0;
   }
 
@@ -140,21 +176,34 @@ export class SqliteLogStorage implements LogStorage {
   }
 
   trim(olderThan: number, activeSince: number, maxRecordsPerPartition: number | undefined): number {
-    return this.#db.transaction(() => {
-      let deleted = 0;
-      for (const { topic, partition, next_offset } of this.#statements.allPartitions.all()) {
-        const protectedFrom = this.#statements.slowestGroup.get(topic, partition, activeSince)?.slowest;
-        if (protectedFrom === null || protectedFrom === undefined) continue;
-        const countCut = maxRecordsPerPartition === undefined ? -1 : next_offset - maxRecordsPerPartition;
-        deleted += this.#statements.trim.run({ topic, partition, protectedFrom, olderThan, countCut }).changes;
-      }
-      return deleted;
-    }).immediate();
+    return this.#db
+      .transaction(() => {
+        let deleted = 0;
+        for (const { topic, partition, next_offset } of this.#statements.allPartitions.all()) {
+          const protectedFrom = this.#statements.slowestGroup.get(topic, partition, activeSince)?.slowest;
+          if (protectedFrom === null || protectedFrom === undefined) continue;
+          const countCut = maxRecordsPerPartition === undefined ? -1 : next_offset - maxRecordsPerPartition;
+          deleted += this.#statements.trim.run({
+            topic,
+            partition,
+            protectedFrom,
+            olderThan,
+            countCut,
+          }).changes;
+        }
+        return deleted;
+      })
+      .immediate();
   }
 
   close(): void {
     if (this.#db.open) this.#db.close();
   }
+}
+
+function isEmpty(headers: Record<string, string>): boolean {
+  for (const _ in headers) return false;
+  return true;
 }
 
 function prepareStatements(db: Database) {
@@ -194,7 +243,10 @@ function prepareStatements(db: Database) {
     slowestGroup: statement<[string, number, number], { slowest: number | null }>(
       'SELECT min(next_offset) AS slowest FROM herald_log_offsets WHERE topic = ? AND partition = ? AND committed_at >= ?',
     ),
-    trim: statement<[{ topic: string; partition: number; protectedFrom: number; olderThan: number; countCut: number }], never>(
+    trim: statement<
+      [{ topic: string; partition: number; protectedFrom: number; olderThan: number; countCut: number }],
+      never
+    >(
       `DELETE FROM herald_log_records WHERE topic = @topic AND partition = @partition AND offset < @protectedFrom
        AND (timestamp < @olderThan OR offset < @countCut)`,
     ),
@@ -214,7 +266,10 @@ function prepareStatements(db: Database) {
     leaseOwner: statement<[string, string, number], { owner: string }>(
       'SELECT owner FROM herald_log_leases WHERE consumer_group = ? AND topic = ? AND partition = ?',
     ),
-    acquire: statement<[{ group: string; topic: string; partition: number; member: string; leaseUntil: number; now: number }], never>(
+    acquire: statement<
+      [{ group: string; topic: string; partition: number; member: string; leaseUntil: number; now: number }],
+      never
+    >(
       `INSERT INTO herald_log_leases (consumer_group, topic, partition, owner, lease_until)
        VALUES (@group, @topic, @partition, @member, @leaseUntil)
        ON CONFLICT (consumer_group, topic, partition) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until

@@ -1,0 +1,107 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
+import { createEventLog, type ConsumedRecord } from '@herald/transport';
+import { createSqliteLog } from '@herald/transport/sqlite';
+import { waitFor } from './wait-for.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'herald-sqlite-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let counter = 0;
+const freshPath = () => join(dir, `t-${++counter}`, 'herald.db');
+
+describe('sqlite driver', () => {
+  it('opens by URL, creating the folder', async () => {
+    const path = freshPath();
+    await using log = await createEventLog(`sqlite:${path}?partitions=2`);
+    expect(log.driver).toBe('sqlite');
+    const published = await log.publish('events', [{ value: 'a' }, { value: 'b' }, { value: 'c' }]);
+    expect(new Set(published.map((p) => p.partition))).toEqual(new Set([0, 1]));
+  });
+
+  it('joins concurrent publishes into one transaction with contiguous offsets', async () => {
+    await using log = createSqliteLog({ path: freshPath(), defaultPartitions: 1 });
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => log.publish('burst', [{ value: `r${i}` }])),
+    );
+    const offsets = results.map((r) => r[0]!.offset).sort((a, b) => a - b);
+    expect(offsets).toEqual(Array.from({ length: 200 }, (_, i) => i));
+  });
+
+  it('wakes an in-process consumer on append without waiting for a poll', async () => {
+    await using log = createSqliteLog({ path: freshPath(), defaultPartitions: 1, pollIntervalMs: 5000 });
+    const received: number[] = [];
+    await log.ensureTopic('wake', { partitions: 1 });
+    const subscription = await log.subscribe({
+      topic: 'wake',
+      group: 'g',
+      handler: () => void received.push(Date.now()),
+    });
+    await waitFor('assignment', () => subscription.assignedPartitions().length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const sentAt = Date.now();
+    await log.publish('wake', [{ value: 'now' }]);
+    await waitFor('delivery', () => received.length === 1, 2000);
+    // The poll interval is 5 s: only the append notification can deliver this fast.
+    expect(received[0]! - sentAt).toBeLessThan(1000);
+  });
+
+  it('retention deletes old consumed records and never unconsumed ones', async () => {
+    let now = 1_000_000;
+    const path = freshPath();
+    const log = createSqliteLog({ path, defaultPartitions: 1, retentionMs: 1000, now: () => now });
+    await log.publish(
+      'kept',
+      Array.from({ length: 10 }, (_, i) => ({ value: `v${i}` })),
+    );
+    const seen: ConsumedRecord[] = [];
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await log.subscribe({
+      topic: 'kept',
+      group: 'slow',
+      maxBatchSize: 4,
+      handler: (batch) => {
+        seen.push(...batch.records);
+        // The slow group stops after its first batch: offsets 0–3 committed, 4–9 unconsumed.
+        if (seen.length > 4) return held;
+        return undefined;
+      },
+    });
+    await waitFor('second batch in hand', () => seen.length > 4);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    now += 10_000;
+    // The held batch is released before the log closes, whatever the test found.
+    onTestFinished(async () => {
+      release();
+      await log.close();
+    });
+    const deleted = (log as unknown as { runRetention(): number }).runRetention();
+    expect(deleted).toBe(4);
+    const db = new Database(path, { readonly: true });
+    const remaining = db.prepare('SELECT offset FROM herald_log_records ORDER BY offset').all() as {
+      offset: number;
+    }[];
+    db.close();
+    expect(remaining.map((r) => r.offset)).toEqual([4, 5, 6, 7, 8, 9]);
+  });
+
+  it('refuses a log written by a newer Herald', () => {
+    const path = freshPath();
+    createSqliteLog({ path })
+      .close()
+      .catch(() => {});
+    const db = new Database(path);
+    db.prepare("UPDATE herald_log_meta SET value = '99' WHERE key = 'schema_version'").run();
+    db.close();
+    expect(() => createSqliteLog({ path })).toThrow(expect.objectContaining({ code: 'SCHEMA_TOO_NEW' }));
+  });
+
+  it('says clearly when the file is not a database', () => {
+    const path = join(dir, 'garbage.db');
+    writeFileSync(path, Buffer.alloc(8192, 0x5a));
+    expect(() => createSqliteLog({ path })).toThrow(expect.objectContaining({ code: 'CORRUPT' }));
+  });
+});
