@@ -353,6 +353,63 @@ export function describeEventLogContract(
         expect(new Set(got.map((r) => r.value.toString())).size).toBe(25);
       });
 
+      it('splits partitions with a member in another process and takes them all when it is killed', async () => {
+        const { log, harness } = await openLog();
+        const topic = uniqueName('processes');
+        const group = uniqueName('g');
+        await log.ensureTopic(topic, { partitions: 4 });
+        const ours = new Set<string>();
+        const subscription = track(
+          await log.subscribe({
+            topic,
+            group,
+            handler: (batch) => {
+              for (const record of batch.records) ours.add(record.value.toString());
+            },
+          }),
+        );
+        const child = trackChild(
+          spawnLogChild({
+            url: harness.childUrl!(),
+            mode: 'consume',
+            topic,
+            group,
+            sessionTimeoutMs: harness.sessionTimeoutMs,
+          }),
+        );
+        await waitFor('the child to join', () => child.lines.includes('subscribed'), 20_000);
+        await waitFor(
+          'a 2/2 split',
+          () => subscription.assignedPartitions().length === 2,
+          harness.sessionTimeoutMs * 4 + 10_000,
+        );
+        const published = await log.publish(
+          topic,
+          Array.from({ length: 40 }, (_, i) => ({ key: `key-${i}`, value: `v${i}` })),
+        );
+        const childCount = () => child.lines.filter((line) => line.startsWith('got')).length;
+        await waitFor('all forty between the two', () => ours.size + childCount() === 40, 20_000);
+        expect(ours.size).toBe(
+          published.filter((p) => subscription.assignedPartitions().includes(p.partition)).length,
+        );
+        expect(childCount()).toBeGreaterThan(0);
+        await child.kill();
+        await waitFor(
+          'all four partitions back',
+          () => subscription.assignedPartitions().length === 4,
+          harness.sessionTimeoutMs * 4 + 10_000,
+        );
+        await log.publish(
+          topic,
+          Array.from({ length: 20 }, (_, i) => ({ key: `key-${i}`, value: `after-${i}` })),
+        );
+        await waitFor(
+          'twenty more here',
+          () => [...ours].filter((v) => v.startsWith('after-')).length === 20,
+          20_000,
+        );
+      });
+
       it('redelivers a killed member’s uncommitted records to the survivor', async () => {
         const { log, harness } = await openLog();
         const topic = uniqueName('takeover');
