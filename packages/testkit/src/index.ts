@@ -1,1 +1,6 @@
-export {};
+export {
+  KafkaTestBroker,
+  type KafkaTestBrokerLogger,
+  type KafkaTestBrokerOptions,
+} from './kafka-broker/index.js';
+export { TestkitError, type TestkitErrorCode } from './testkit-error.js';

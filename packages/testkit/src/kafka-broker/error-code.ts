@@ -1,0 +1,31 @@
+/**
+ * The Kafka protocol error codes this broker answers with.
+ *
+ * @example
+ * if (errorCode === ErrorCode.REBALANCE_IN_PROGRESS) rejoin();
+ */
+export const ErrorCode = {
+  NONE: 0,
+  OFFSET_OUT_OF_RANGE: 1,
+  CORRUPT_MESSAGE: 2,
+  UNKNOWN_TOPIC_OR_PARTITION: 3,
+  COORDINATOR_NOT_AVAILABLE: 15,
+  INVALID_TOPIC_EXCEPTION: 17,
+  ILLEGAL_GENERATION: 22,
+  INCONSISTENT_GROUP_PROTOCOL: 23,
+  INVALID_GROUP_ID: 24,
+  UNKNOWN_MEMBER_ID: 25,
+  REBALANCE_IN_PROGRESS: 27,
+  UNSUPPORTED_VERSION: 35,
+  TOPIC_ALREADY_EXISTS: 36,
+  INVALID_PARTITIONS: 37,
+  INVALID_REPLICATION_FACTOR: 38,
+  OUT_OF_ORDER_SEQUENCE_NUMBER: 45,
+  INVALID_PRODUCER_EPOCH: 47,
+  UNKNOWN_PRODUCER_ID: 59,
+  FETCH_SESSION_ID_NOT_FOUND: 70,
+  MEMBER_ID_REQUIRED: 79,
+} as const;
+
+/** One of the numeric codes in {@link ErrorCode}. */
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
