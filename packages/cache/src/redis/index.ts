@@ -1,0 +1,1 @@
+export { RedisCache, type RedisCacheOptions } from './redis-cache.js';
