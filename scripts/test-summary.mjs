@@ -25,4 +25,8 @@ for (const workspace of workspaces) {
 console.log('\nTest matrix');
 for (const row of rows) console.log(`  ${row}`);
 console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
-process.exitCode = failed > 0 || rows.length === 0 ? 1 : 0;
+// turbo's own exit status (passed as the first argument) also catches a package whose
+// tests could not start, and so wrote no report.
+const turboStatus = Number(process.argv[2] ?? 0);
+if (turboStatus !== 0 && failed === 0) console.log(`(a package's test task failed before reporting: turbo exited ${turboStatus})`);
+process.exitCode = failed > 0 || rows.length === 0 || turboStatus !== 0 ? 1 : 0;

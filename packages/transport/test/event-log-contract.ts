@@ -331,7 +331,9 @@ export function describeEventLogContract(
       await expectCode(log.publish(uniqueName('t'), [{ value: 'x' }]), 'CLOSED');
     });
 
-    describe.runIf(driver !== 'memory')('across processes', () => {
+    // Drivers that live in one process (memory) have nothing to prove across processes.
+    if (driver === 'memory') return;
+    describe('across processes', () => {
       it('keeps what a publish acknowledged when the publisher is killed right after', async () => {
         const { log, harness } = await openLog();
         const topic = uniqueName('durable');
