@@ -1,0 +1,169 @@
+import type Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { assertArgument } from './assert-argument.js';
+import { CustomerRepository } from './customer-repository.js';
+import { DeliveryRepository } from './delivery-repository.js';
+import { guardMethods } from './guard-methods.js';
+import { InboxRepository } from './inbox-repository.js';
+import { PreferenceRepository } from './preference-repository.js';
+import { ProcessedEventRepository } from './processed-event-repository.js';
+import { ReminderRepository } from './reminder-repository.js';
+import { runMigrations } from './run-migrations.js';
+import type { StoreDatabase } from './store-database.js';
+import { StoreError } from './store-error.js';
+import { TenantRepository } from './tenant-repository.js';
+import { translateError } from './translate-error.js';
+
+/** How a store runs on its database. */
+export interface StoreOptions {
+  /** The clock stamping `createdAt`, `updatedAt`, `seenAt`… (epoch ms). @defaultValue `Date.now` */
+  now?: () => number;
+  /** How long a write waits for another connection's lock before failing with `BUSY`, in ms. @defaultValue `5000` */
+  busyTimeoutMs?: number;
+  /** Apply this package's migrations on open. @defaultValue `true` */
+  migrate?: boolean;
+  /**
+   * Set the pragmas the store relies on: `journal_mode = WAL`, `busy_timeout`, `foreign_keys = ON`
+   * (tenant deletion cascades through them), `synchronous = NORMAL`. @defaultValue `true`
+   */
+  configure?: boolean;
+  /** Check the file on open, `quick` (`PRAGMA quick_check`) or `full` (`integrity_check`): O(size). @defaultValue `'none'` */
+  integrityCheck?: 'none' | 'quick' | 'full';
+  /** Close the database in `close()`. `openStore` always closes the one it opened. @defaultValue `false` */
+  closeDatabase?: boolean;
+}
+
+/** Herald's durable state: one repository per table family, on one SQLite database. */
+export interface Store extends AsyncDisposable {
+  /** The drizzle database, for queries the repositories do not offer (`db.$client` is the better-sqlite3 one). */
+  readonly db: StoreDatabase;
+  readonly tenants: TenantRepository;
+  readonly customers: CustomerRepository;
+  readonly processedEvents: ProcessedEventRepository;
+  readonly inbox: InboxRepository;
+  readonly deliveries: DeliveryRepository;
+  readonly reminders: ReminderRepository;
+  readonly preferences: PreferenceRepository;
+  /** True once `close()` was called. */
+  readonly closed: boolean;
+  /**
+   * Runs `fn` in one immediate (write-locked) transaction: repository calls inside it commit or
+   * roll back together; nested calls become savepoints. `fn` must be synchronous.
+   */
+  transaction<T>(fn: () => T): T;
+  /** Closes the store (and the database, if it owns it). Safe to call more than once. */
+  close(): Promise<void>;
+}
+
+function configure(sqlite: Database.Database, options: StoreOptions): void {
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  assertArgument(
+    Number.isSafeInteger(busyTimeoutMs) && busyTimeoutMs >= 0,
+    'busyTimeoutMs must be an integer ≥ 0',
+  );
+  sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('synchronous = NORMAL');
+}
+
+function checkIntegrity(sqlite: Database.Database, kind: 'quick' | 'full'): void {
+  const result: unknown = sqlite.pragma(kind === 'quick' ? 'quick_check' : 'integrity_check', {
+    simple: true,
+  });
+  if (result !== 'ok') {
+    throw new StoreError(
+      'CORRUPT',
+      `The database ${sqlite.name} failed its integrity check: ${String(result)}`,
+    );
+  }
+}
+
+function openError(error: unknown, sqlite: Database.Database, migrated: boolean): unknown {
+  const translated = translateError(error, `opening ${sqlite.name}`);
+  if (!StoreError.isInstance(translated) || translated.code !== 'QUERY_FAILED') return translated;
+  const hint =
+    !migrated && /no such (table|column)/.test(String(error))
+      ? ' (migrate is false, but the database lacks the schema: run runMigrations(db) first)'
+      : '';
+  return new StoreError(
+    'OPEN_FAILED',
+    `Cannot open the store on ${sqlite.name}${hint}: ${translated.message}`,
+    {
+      cause: error,
+    },
+  );
+}
+
+function prepareRepositories(db: StoreDatabase, now: () => number, isClosed: () => boolean) {
+  return {
+    tenants: guardMethods('tenants', new TenantRepository(db, now), isClosed),
+    customers: guardMethods('customers', new CustomerRepository(db, now), isClosed),
+    processedEvents: guardMethods('processedEvents', new ProcessedEventRepository(db, now), isClosed),
+    inbox: guardMethods('inbox', new InboxRepository(db, now), isClosed),
+    deliveries: guardMethods('deliveries', new DeliveryRepository(db, now), isClosed),
+    reminders: guardMethods('reminders', new ReminderRepository(db, now), isClosed),
+    preferences: guardMethods('preferences', new PreferenceRepository(db, now), isClosed),
+  };
+}
+
+/**
+ * Builds a store on a better-sqlite3 database you created: configures it, migrates it and
+ * prepares every statement once. The database stays yours unless `closeDatabase` is set.
+ *
+ * @example
+ * import Database from 'better-sqlite3';
+ * const sqlite = new Database('./data/herald.db');
+ * await using store = createStore(sqlite, { closeDatabase: true });
+ * store.tenants.create({ id: 'acme', name: 'Acme Corp' });
+ */
+export function createStore(sqlite: Database.Database, options: StoreOptions = {}): Store {
+  const now = options.now ?? Date.now;
+  let closed = false;
+  const isClosed = () => closed;
+  const migrate = options.migrate ?? true;
+  let db: StoreDatabase;
+  let repositories: ReturnType<typeof prepareRepositories>;
+  try {
+    if (options.configure ?? true) configure(sqlite, options);
+    const integrity = options.integrityCheck ?? 'none';
+    if (integrity !== 'none') checkIntegrity(sqlite, integrity);
+    db = drizzle({ client: sqlite });
+    if (migrate) runMigrations(db);
+    repositories = prepareRepositories(db, now, isClosed);
+  } catch (error) {
+    throw openError(error, sqlite, migrate);
+  }
+
+  const close = (): Promise<void> => {
+    if (closed) return Promise.resolve();
+    closed = true;
+    if (options.closeDatabase === true && sqlite.open) {
+      try {
+        sqlite.pragma('optimize');
+      } catch {
+        // Best effort: statistics for the next session, never a reason to keep the file open.
+      }
+      sqlite.close();
+    }
+    return Promise.resolve();
+  };
+
+  return {
+    db,
+    ...repositories,
+    get closed() {
+      return closed;
+    },
+    transaction<T>(fn: () => T): T {
+      if (closed) throw new StoreError('CLOSED', 'store.transaction: the store is closed');
+      try {
+        return sqlite.transaction(fn).immediate();
+      } catch (error) {
+        throw translateError(error, 'store.transaction');
+      }
+    },
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}

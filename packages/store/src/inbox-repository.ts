@@ -1,0 +1,492 @@
+import {
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  gt,
+  isNotNull,
+  isNull,
+  lt,
+  lte,
+  ne,
+  or,
+  sql,
+  type SQL,
+} from 'drizzle-orm';
+import type { SQLiteUpdateSetSource } from 'drizzle-orm/sqlite-core';
+import { assertArgument } from './assert-argument.js';
+import { inboxSequences, notifications } from './schema.js';
+import type { StoreDatabase } from './store-database.js';
+
+/** An inbox item as stored. */
+export type Notification = typeof notifications.$inferSelect;
+
+/** A notification to put in a recipient's inbox. */
+export interface NewNotification {
+  tenantId: string;
+  /** Derived from (event id, rule, recipient), so replays of the same event land on the same row. */
+  id: string;
+  recipientId: string;
+  title: string;
+  /** @defaultValue `null` */
+  body?: string | null;
+  /** @defaultValue `{}` */
+  data?: Record<string, unknown>;
+  /** Larger is more urgent. @defaultValue `0` */
+  priority?: number;
+  /** @defaultValue `'general'` */
+  category?: string;
+  /** A newer notification with the same key for the same recipient replaces the older one. @defaultValue `null` */
+  collapseKey?: string | null;
+  /** @defaultValue the store clock's now */
+  createdAt?: number;
+  /** When the item may be purged (epoch ms); `null` keeps it. @defaultValue `null` */
+  expiresAt?: number | null;
+}
+
+/** What `insert` did. */
+export interface InsertNotificationResult {
+  /** False when a notification with this id already existed: then nothing was written. */
+  inserted: boolean;
+  /** The stored row: the new one, or the one that already existed. */
+  notification: Notification;
+  /** Ids of the notifications this one replaced through its collapse key. */
+  replaced: string[];
+}
+
+/** Filters and paging for `list`. */
+export interface ListNotificationsOptions {
+  /** @defaultValue `50` */
+  limit?: number;
+  /** The `nextCursor` of the previous page. @defaultValue the newest */
+  cursor?: number;
+  /** Only items not read yet. @defaultValue `false` */
+  unread?: boolean;
+  /** Only items not seen yet. @defaultValue `false` */
+  unseen?: boolean;
+  /** Only this category. @defaultValue every category */
+  category?: string;
+  /** Archived items: left out, the only ones, or included. @defaultValue `'exclude'` */
+  archived?: 'exclude' | 'only' | 'include';
+}
+
+/** One page of an inbox, newest first. */
+export interface NotificationPage {
+  items: Notification[];
+  /** Pass as `cursor` for the next (older) page; `undefined` on the last page. */
+  nextCursor: number | undefined;
+}
+
+/** Options for the `markAll…` operations. */
+export interface MarkAllOptions {
+  /** Only items with `seq <= upTo`: what the person actually saw when they pressed "mark all". @defaultValue every item */
+  upTo?: number;
+}
+
+const p = sql.placeholder;
+const param = (name: string): SQL => sql`${p(name)}`;
+const noLimit = Number.MAX_SAFE_INTEGER;
+const maxPage = 1000;
+
+function assertLimit(limit: number): void {
+  assertArgument(
+    Number.isSafeInteger(limit) && limit > 0 && limit <= maxPage,
+    `limit must be an integer from 1 to ${maxPage}, got ${limit}`,
+  );
+}
+
+/**
+ * Recipients' inboxes. Every insert takes the recipient's next sequence number from a counter
+ * row, in the same immediate transaction, so sequences are strictly increasing per recipient,
+ * never reused (purges and collapses leave gaps, never repeats) and independent between recipients.
+ *
+ * Collapse: a notification replaced through its collapse key stays in the table with
+ * `replacedAt`/`replacedBy` set (kept for its deliveries and history, dropped by `purgeReplaced`)
+ * and is left out of every list and count. "Newer" means a later `createdAt` (ties go to the
+ * later insert), so a late replay of an older event does not hide the newer item: it is stored
+ * already replaced.
+ */
+export class InboxRepository {
+  readonly #now: () => number;
+  readonly #get;
+  readonly #nextSeq;
+  readonly #insertRow;
+  readonly #newerInCollapse;
+  readonly #replaceOlder;
+  readonly #insertTransaction;
+  readonly #list;
+  readonly #afterSeq;
+  readonly #unread;
+  readonly #marks;
+  readonly #markAll;
+  readonly #purgeExpired;
+  readonly #purgeReplaced;
+
+  constructor(db: StoreDatabase, now: () => number) {
+    this.#now = now;
+    const n = notifications;
+    const ofRecipient = and(eq(n.tenantId, p('tenantId')), eq(n.recipientId, p('recipientId')));
+    const one = and(ofRecipient, eq(n.id, p('id')));
+    const live = and(isNull(n.replacedAt), or(isNull(n.expiresAt), gt(n.expiresAt, p('now'))));
+
+    this.#get = db
+      .select()
+      .from(n)
+      .where(and(eq(n.tenantId, p('tenantId')), eq(n.id, p('id'))))
+      .prepare();
+    this.#nextSeq = db
+      .insert(inboxSequences)
+      .values({ tenantId: p('tenantId'), recipientId: p('recipientId'), lastSeq: 1 })
+      .onConflictDoUpdate({
+        target: [inboxSequences.tenantId, inboxSequences.recipientId],
+        set: { lastSeq: sql`${inboxSequences.lastSeq} + 1` },
+      })
+      .returning({ seq: inboxSequences.lastSeq })
+      .prepare();
+    this.#insertRow = db
+      .insert(n)
+      .values({
+        tenantId: p('tenantId'),
+        id: p('id'),
+        recipientId: p('recipientId'),
+        seq: p('seq'),
+        title: p('title'),
+        body: p('body'),
+        data: p('data'),
+        priority: p('priority'),
+        category: p('category'),
+        collapseKey: p('collapseKey'),
+        createdAt: p('createdAt'),
+        replacedAt: p('replacedAt'),
+        replacedBy: p('replacedBy'),
+        expiresAt: p('expiresAt'),
+      })
+      .returning()
+      .prepare();
+    const sameCollapse = and(
+      ofRecipient,
+      eq(n.collapseKey, p('collapseKey')),
+      isNull(n.replacedAt),
+      ne(n.id, p('id')),
+    );
+    this.#newerInCollapse = db
+      .select({ id: n.id })
+      .from(n)
+      .where(and(sameCollapse, gt(n.createdAt, p('createdAt'))))
+      .orderBy(desc(n.createdAt))
+      .limit(1)
+      .prepare();
+    this.#replaceOlder = db
+      .update(n)
+      .set({ replacedAt: param('now'), replacedBy: param('id') })
+      .where(and(sameCollapse, lte(n.createdAt, p('createdAt'))))
+      .returning({ id: n.id })
+      .prepare();
+    const insertTransaction = db.$client.transaction((row: InsertParams): InsertNotificationResult => {
+      const existing = this.#get.get(row);
+      if (existing) return { inserted: false, notification: existing, replaced: [] };
+      const { seq } = this.#nextSeq.get(row);
+      const newer = row.collapseKey === null ? undefined : this.#newerInCollapse.get(row);
+      const notification = this.#insertRow.get({
+        ...row,
+        seq,
+        replacedAt: newer ? row.now : null,
+        replacedBy: newer?.id ?? null,
+      });
+      const replaced = row.collapseKey === null || newer ? [] : this.#replaceOlder.all(row).map((r) => r.id);
+      return { inserted: true, notification, replaced };
+    });
+    this.#insertTransaction = (row: InsertParams) => insertTransaction.immediate(row);
+
+    this.#list = db
+      .select()
+      .from(n)
+      .where(
+        and(
+          ofRecipient,
+          live,
+          lt(n.seq, p('cursor')),
+          sql`(${p('unread')} = 0 OR ${n.readAt} IS NULL)`,
+          sql`(${p('unseen')} = 0 OR ${n.seenAt} IS NULL)`,
+          sql`(${p('category')} IS NULL OR ${n.category} = ${p('category')})`,
+          sql`(${p('withArchived')} = 1 OR ${n.archivedAt} IS NULL)`,
+          sql`(${p('onlyArchived')} = 0 OR ${n.archivedAt} IS NOT NULL)`,
+        ),
+      )
+      .orderBy(desc(n.seq))
+      .limit(p('limit'))
+      .prepare();
+    this.#afterSeq = db
+      .select()
+      .from(n)
+      .where(and(ofRecipient, live, gt(n.seq, p('seq'))))
+      .orderBy(asc(n.seq))
+      .limit(p('limit'))
+      .prepare();
+    this.#unread = db
+      .select({ count: count() })
+      .from(n)
+      .where(and(ofRecipient, isNull(n.readAt), isNull(n.archivedAt), live))
+      .prepare();
+
+    const mark = (set: SQLiteUpdateSetSource<typeof n>, when: SQL | undefined) =>
+      db.update(n).set(set).where(and(one, when)).prepare();
+    this.#marks = {
+      seen: mark({ seenAt: param('at') }, isNull(n.seenAt)),
+      read: mark({ readAt: param('at'), seenAt: sql`coalesce(${n.seenAt}, ${p('at')})` }, isNull(n.readAt)),
+      unread: mark({ readAt: null }, isNotNull(n.readAt)),
+      archived: mark({ archivedAt: param('at') }, isNull(n.archivedAt)),
+      unarchived: mark({ archivedAt: null }, isNotNull(n.archivedAt)),
+    };
+    const markAll = (set: SQLiteUpdateSetSource<typeof n>, when: SQL) =>
+      db
+        .update(n)
+        .set(set)
+        .where(and(ofRecipient, isNull(n.replacedAt), lte(n.seq, p('upTo')), when))
+        .prepare();
+    this.#markAll = {
+      seen: markAll({ seenAt: param('at') }, isNull(n.seenAt)),
+      read: markAll(
+        { readAt: param('at'), seenAt: sql`coalesce(${n.seenAt}, ${p('at')})` },
+        isNull(n.readAt),
+      ),
+      archived: markAll({ archivedAt: param('at') }, isNull(n.archivedAt)),
+    };
+    this.#purgeExpired = db
+      .delete(n)
+      .where(lte(n.expiresAt, p('now')))
+      .prepare();
+    this.#purgeReplaced = db
+      .delete(n)
+      .where(lte(n.replacedAt, p('before')))
+      .prepare();
+  }
+
+  /**
+   * Stores a notification in its recipient's inbox, effectively once: if one with this id exists,
+   * nothing is written and the existing row (with its original `seq`) comes back.
+   *
+   * @example
+   * const { inserted, notification, replaced } = store.inbox.insert({
+   *   tenantId: 'acme', id: notificationId, recipientId: 'rep-7', title: 'Order #123 paid', collapseKey: 'order:123',
+   * });
+   * if (inserted && notification.replacedAt === null) gateway.push(notification, { remove: replaced });
+   */
+  insert(input: NewNotification): InsertNotificationResult {
+    assertArgument(input.id.length > 0, 'notification id must not be empty');
+    assertArgument(input.recipientId.length > 0, 'recipient id must not be empty');
+    const priority = input.priority ?? 0;
+    assertArgument(Number.isSafeInteger(priority), 'priority must be an integer');
+    const now = this.#now();
+    return this.#insertTransaction({
+      tenantId: input.tenantId,
+      id: input.id,
+      recipientId: input.recipientId,
+      title: input.title,
+      body: input.body ?? null,
+      data: input.data ?? {},
+      priority,
+      category: input.category ?? 'general',
+      collapseKey: input.collapseKey ?? null,
+      createdAt: input.createdAt ?? now,
+      expiresAt: input.expiresAt ?? null,
+      now,
+    });
+  }
+
+  /**
+   * One notification of a tenant, or `undefined`.
+   *
+   * @example
+   * const notification = store.inbox.get('acme', notificationId);
+   */
+  get(tenantId: string, id: string): Notification | undefined {
+    return this.#get.get({ tenantId, id });
+  }
+
+  /**
+   * A page of a recipient's inbox, newest first, without replaced or expired items.
+   *
+   * @example
+   * let page = store.inbox.list('acme', 'rep-7', { unread: true, limit: 20 });
+   * while (page.nextCursor !== undefined) page = store.inbox.list('acme', 'rep-7', { unread: true, limit: 20, cursor: page.nextCursor });
+   */
+  list(tenantId: string, recipientId: string, options: ListNotificationsOptions = {}): NotificationPage {
+    const limit = options.limit ?? 50;
+    assertLimit(limit);
+    const archived = options.archived ?? 'exclude';
+    const rows = this.#list.all({
+      tenantId,
+      recipientId,
+      now: this.#now(),
+      cursor: options.cursor ?? noLimit,
+      unread: options.unread === true ? 1 : 0,
+      unseen: options.unseen === true ? 1 : 0,
+      category: options.category ?? null,
+      withArchived: archived === 'exclude' ? 0 : 1,
+      onlyArchived: archived === 'only' ? 1 : 0,
+      limit: limit + 1,
+    });
+    const more = rows.length > limit;
+    if (more) rows.pop();
+    return { items: rows, nextCursor: more ? rows[rows.length - 1]?.seq : undefined };
+  }
+
+  /**
+   * What a reconnecting client missed: the recipient's items with `seq > afterSeq`, oldest
+   * first, without replaced or expired ones. Call again from the last `seq` until it returns fewer than `limit`.
+   *
+   * @example
+   * for (const notification of store.inbox.listAfterSequence('acme', 'rep-7', lastSeenSeq, 500)) socket.send(frame(notification));
+   */
+  listAfterSequence(tenantId: string, recipientId: string, afterSeq: number, limit: number): Notification[] {
+    assertLimit(limit);
+    return this.#afterSeq.all({ tenantId, recipientId, seq: afterSeq, limit, now: this.#now() });
+  }
+
+  /**
+   * How many live, unarchived items the recipient has not read.
+   *
+   * @example
+   * const badge = store.inbox.unreadCount('acme', 'rep-7');
+   */
+  unreadCount(tenantId: string, recipientId: string): number {
+    return this.#unread.get({ tenantId, recipientId, now: this.#now() })?.count ?? 0;
+  }
+
+  /**
+   * Marks one item seen (the first time only). True when it changed.
+   *
+   * @example
+   * store.inbox.markSeen('acme', 'rep-7', notificationId);
+   */
+  markSeen(tenantId: string, recipientId: string, id: string): boolean {
+    return this.#mark('seen', tenantId, recipientId, id);
+  }
+
+  /**
+   * Marks one item read, and seen if it was not. True when it changed.
+   *
+   * @example
+   * store.inbox.markRead('acme', 'rep-7', notificationId);
+   */
+  markRead(tenantId: string, recipientId: string, id: string): boolean {
+    return this.#mark('read', tenantId, recipientId, id);
+  }
+
+  /**
+   * Marks one item unread again. True when it changed.
+   *
+   * @example
+   * store.inbox.markUnread('acme', 'rep-7', notificationId);
+   */
+  markUnread(tenantId: string, recipientId: string, id: string): boolean {
+    return this.#mark('unread', tenantId, recipientId, id);
+  }
+
+  /**
+   * Archives one item. True when it changed.
+   *
+   * @example
+   * store.inbox.markArchived('acme', 'rep-7', notificationId);
+   */
+  markArchived(tenantId: string, recipientId: string, id: string): boolean {
+    return this.#mark('archived', tenantId, recipientId, id);
+  }
+
+  /**
+   * Takes one item out of the archive. True when it changed.
+   *
+   * @example
+   * store.inbox.markUnarchived('acme', 'rep-7', notificationId);
+   */
+  markUnarchived(tenantId: string, recipientId: string, id: string): boolean {
+    return this.#mark('unarchived', tenantId, recipientId, id);
+  }
+
+  /**
+   * Marks every item of the recipient seen; returns how many changed.
+   *
+   * @example
+   * store.inbox.markAllSeen('acme', 'rep-7', { upTo: newestSeqOnScreen });
+   */
+  markAllSeen(tenantId: string, recipientId: string, options: MarkAllOptions = {}): number {
+    return this.#markAllAs('seen', tenantId, recipientId, options);
+  }
+
+  /**
+   * Marks every item of the recipient read (and seen); returns how many changed.
+   *
+   * @example
+   * store.inbox.markAllRead('acme', 'rep-7');
+   */
+  markAllRead(tenantId: string, recipientId: string, options: MarkAllOptions = {}): number {
+    return this.#markAllAs('read', tenantId, recipientId, options);
+  }
+
+  /**
+   * Archives every item of the recipient; returns how many changed.
+   *
+   * @example
+   * store.inbox.markAllArchived('acme', 'rep-7');
+   */
+  markAllArchived(tenantId: string, recipientId: string, options: MarkAllOptions = {}): number {
+    return this.#markAllAs('archived', tenantId, recipientId, options);
+  }
+
+  /**
+   * Deletes every item with `expiresAt <= now` (their deliveries go with them); returns how many.
+   * Sequence counters stay, so sequences are never reused.
+   *
+   * @example
+   * store.inbox.purgeExpired(Date.now());
+   */
+  purgeExpired(now: number): number {
+    return this.#purgeExpired.run({ now }).changes;
+  }
+
+  /**
+   * Deletes items replaced through their collapse key at or before `before`; returns how many.
+   *
+   * @example
+   * store.inbox.purgeReplaced(Date.now() - 86_400_000);
+   */
+  purgeReplaced(before: number): number {
+    return this.#purgeReplaced.run({ before }).changes;
+  }
+
+  #mark(
+    kind: 'seen' | 'read' | 'unread' | 'archived' | 'unarchived',
+    tenantId: string,
+    recipientId: string,
+    id: string,
+  ): boolean {
+    return this.#marks[kind].run({ tenantId, recipientId, id, at: this.#now() }).changes > 0;
+  }
+
+  #markAllAs(
+    kind: 'seen' | 'read' | 'archived',
+    tenantId: string,
+    recipientId: string,
+    options: MarkAllOptions,
+  ): number {
+    const upTo = options.upTo ?? noLimit;
+    return this.#markAll[kind].run({ tenantId, recipientId, upTo, at: this.#now() }).changes;
+  }
+}
+
+type InsertParams = {
+  tenantId: string;
+  id: string;
+  recipientId: string;
+  title: string;
+  body: string | null;
+  data: Record<string, unknown>;
+  priority: number;
+  category: string;
+  collapseKey: string | null;
+  createdAt: number;
+  expiresAt: number | null;
+  now: number;
+};

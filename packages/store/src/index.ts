@@ -1,0 +1,35 @@
+export { openStore, type OpenStoreOptions } from './open-store.js';
+export { createStore, type Store, type StoreOptions } from './create-store.js';
+export { StoreError, type StoreErrorCode } from './store-error.js';
+export { migrationsFolder } from './migrations-folder.js';
+export { runMigrations } from './run-migrations.js';
+export type { StoreDatabase } from './store-database.js';
+export * as schema from './schema.js';
+export type { DeliveryStatus, MissedFirePolicy, OptOut, RecurrenceKind, ReminderStatus } from './schema.js';
+export type { ApiKey, CreatedApiKey, Tenant, TenantRepository } from './tenant-repository.js';
+export type { Customer, CustomerInput, CustomerRepository } from './customer-repository.js';
+export type { ProcessedEventRepository } from './processed-event-repository.js';
+export type {
+  InboxRepository,
+  InsertNotificationResult,
+  ListNotificationsOptions,
+  MarkAllOptions,
+  NewNotification,
+  Notification,
+  NotificationPage,
+} from './inbox-repository.js';
+export type { Delivery, DeliveryKey, DeliveryOutcome, DeliveryRepository } from './delivery-repository.js';
+export type {
+  CreateReminderResult,
+  ListRemindersOptions,
+  NewReminder,
+  Reminder,
+  ReminderPage,
+  ReminderRepository,
+} from './reminder-repository.js';
+export type {
+  PreferenceRepository,
+  Preferences,
+  PreferencesInput,
+  QuietHours,
+} from './preference-repository.js';

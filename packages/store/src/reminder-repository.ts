@@ -1,0 +1,461 @@
+import { randomUUID } from 'node:crypto';
+import { and, asc, eq, gt, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { assertArgument } from './assert-argument.js';
+import { isTimeZone } from './is-time-zone.js';
+import {
+  missedFirePolicies,
+  recurrenceKinds,
+  reminders,
+  reminderStatuses,
+  type MissedFirePolicy,
+  type RecurrenceKind,
+  type ReminderStatus,
+} from './schema.js';
+import type { StoreDatabase } from './store-database.js';
+
+/** A reminder as stored. */
+export type Reminder = typeof reminders.$inferSelect;
+
+/** A reminder to schedule. */
+export interface NewReminder {
+  tenantId: string;
+  /** Give a derived id (e.g. from event and rule) to make creation idempotent. @defaultValue a random UUID */
+  id?: string;
+  /** The CRM record the reminder is about, e.g. `order:123`. @defaultValue `null` */
+  recordRef?: string | null;
+  /** Cancels every reminder sharing it, e.g. `order:123:payment-due`. @defaultValue `null` */
+  cancelKey?: string | null;
+  /** When it fires, epoch ms (UTC). */
+  dueAt: number;
+  /** IANA zone the recurrence is computed in. @defaultValue `'UTC'` */
+  timezone?: string;
+  /** An RRULE (`FREQ=WEEKLY;BYDAY=MO`) or a cron expression; the scheduler computes occurrences. @defaultValue `null` */
+  recurrence?: { kind: RecurrenceKind; rule: string } | null;
+  /** @defaultValue `'fire-once'` */
+  missedFirePolicy?: MissedFirePolicy;
+  /** @defaultValue `{}` */
+  payload?: Record<string, unknown>;
+}
+
+/** What `create` did. */
+export interface CreateReminderResult {
+  /** False when a reminder with this id existed: then it is returned unchanged. */
+  created: boolean;
+  reminder: Reminder;
+}
+
+/** Filters and paging for `list`. */
+export interface ListRemindersOptions {
+  /** Only reminders tied to this record. @defaultValue every record */
+  recordRef?: string;
+  /** Only reminders in this status. @defaultValue every status */
+  status?: ReminderStatus;
+  /** @defaultValue `50` */
+  limit?: number;
+  /** The `nextCursor` of the previous page. @defaultValue the first page */
+  cursor?: string;
+}
+
+/** One page of reminders, by due time. */
+export interface ReminderPage {
+  items: Reminder[];
+  /** Pass as `cursor` for the next page; `undefined` on the last page. */
+  nextCursor: string | undefined;
+}
+
+const p = sql.placeholder;
+const param = (name: string): SQL => sql`${p(name)}`;
+const maxPage = 1000;
+const open: ReminderStatus[] = ['pending', 'claimed', 'failed'];
+
+function assertLimit(limit: number): void {
+  assertArgument(
+    Number.isSafeInteger(limit) && limit > 0 && limit <= maxPage,
+    `limit must be an integer from 1 to ${maxPage}, got ${limit}`,
+  );
+}
+
+function assertTime(value: number, name: string): void {
+  assertArgument(Number.isSafeInteger(value), `${name} must be an integer count of epoch milliseconds`);
+}
+
+function byDue(a: Reminder, b: Reminder): number {
+  return a.dueAt - b.dueAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/**
+ * Durable reminders. A scheduler takes due ones with `claimDue`, which leases them to it in one
+ * immediate transaction: SQLite lets one writer in at a time, so two schedulers on the same file
+ * never claim the same reminder. A lease that runs out (its holder died) makes the reminder
+ * claimable again; `markFired`, `markFailed` and `release` only act for the current lease holder,
+ * so a holder that lost its lease cannot overwrite the new holder's work.
+ */
+export class ReminderRepository {
+  readonly #now: () => number;
+  readonly #insert;
+  readonly #get;
+  readonly #listAll;
+  readonly #listByRecord;
+  readonly #reschedule;
+  readonly #cancel;
+  readonly #cancelByKey;
+  readonly #claim;
+  readonly #claimTransaction;
+  readonly #fired;
+  readonly #failed;
+  readonly #release;
+  readonly #dueBetween;
+
+  constructor(db: StoreDatabase, now: () => number) {
+    this.#now = now;
+    const r = reminders;
+    const one = and(eq(r.tenantId, p('tenantId')), eq(r.id, p('id')));
+    const held = and(one, eq(r.status, 'claimed'), eq(r.leaseOwner, p('owner')));
+    const afterCursor = or(
+      gt(r.dueAt, p('cursorDue')),
+      and(eq(r.dueAt, p('cursorDue')), gt(r.id, p('cursorId'))),
+    );
+    const withStatus = sql`(${p('status')} IS NULL OR ${r.status} = ${p('status')})`;
+
+    this.#insert = db
+      .insert(r)
+      .values({
+        tenantId: p('tenantId'),
+        id: p('id'),
+        recordRef: p('recordRef'),
+        cancelKey: p('cancelKey'),
+        dueAt: p('dueAt'),
+        timezone: p('timezone'),
+        recurrenceKind: p('recurrenceKind'),
+        recurrence: p('recurrence'),
+        missedFirePolicy: p('missedFirePolicy'),
+        payload: p('payload'),
+        status: 'pending',
+        attempts: 0,
+        createdAt: p('now'),
+        updatedAt: p('now'),
+      })
+      .onConflictDoNothing()
+      .returning()
+      .prepare();
+    this.#get = db.select().from(r).where(one).prepare();
+    this.#listAll = db
+      .select()
+      .from(r)
+      .where(and(eq(r.tenantId, p('tenantId')), withStatus, afterCursor))
+      .orderBy(asc(r.dueAt), asc(r.id))
+      .limit(p('limit'))
+      .prepare();
+    this.#listByRecord = db
+      .select()
+      .from(r)
+      .where(and(eq(r.tenantId, p('tenantId')), eq(r.recordRef, p('recordRef')), withStatus, afterCursor))
+      .orderBy(asc(r.dueAt), asc(r.id))
+      .limit(p('limit'))
+      .prepare();
+    this.#reschedule = db
+      .update(r)
+      .set({
+        dueAt: param('dueAt'),
+        timezone: sql`coalesce(${p('timezone')}, ${r.timezone})`,
+        status: 'pending',
+        attempts: 0,
+        leaseOwner: null,
+        leaseUntil: null,
+        updatedAt: param('now'),
+      })
+      .where(and(one, inArray(r.status, open)))
+      .prepare();
+    const cancelled = {
+      status: 'cancelled',
+      leaseOwner: null,
+      leaseUntil: null,
+      updatedAt: param('now'),
+    } as const;
+    this.#cancel = db
+      .update(r)
+      .set(cancelled)
+      .where(and(one, inArray(r.status, open)))
+      .prepare();
+    this.#cancelByKey = db
+      .update(r)
+      .set(cancelled)
+      .where(and(eq(r.tenantId, p('tenantId')), eq(r.cancelKey, p('cancelKey')), inArray(r.status, open)))
+      .prepare();
+    // Each branch walks its own index in order and stops at `limit`, so a large backlog after
+    // downtime costs no more per claim than an empty one (one OR over both would sort it all).
+    // Plain column names: qualified ones would bind to the outer UPDATE and correlate the subquery.
+    const claimable = sql`SELECT rid FROM (
+        SELECT * FROM (SELECT rowid AS rid, due_at AS due FROM reminders
+          WHERE status = 'pending' AND due_at <= ${p('now')} ORDER BY due_at LIMIT ${p('limit')})
+        UNION ALL
+        SELECT * FROM (SELECT rowid AS rid, due_at AS due FROM reminders
+          WHERE status = 'claimed' AND lease_until <= ${p('now')} ORDER BY lease_until LIMIT ${p('limit')})
+        ORDER BY due LIMIT ${p('limit')})`;
+    this.#claim = db
+      .update(r)
+      .set({
+        status: 'claimed',
+        leaseOwner: param('owner'),
+        leaseUntil: sql`${p('now')} + ${p('leaseMs')}`,
+        attempts: sql`${r.attempts} + 1`,
+        updatedAt: param('now'),
+      })
+      .where(sql`rowid IN (${claimable})`)
+      .returning()
+      .prepare();
+    const claimTransaction = db.$client.transaction((params: ClaimParams) =>
+      this.#claim.all(params).sort(byDue),
+    );
+    this.#claimTransaction = (params: ClaimParams) => claimTransaction.immediate(params);
+    this.#fired = db
+      .update(r)
+      .set({
+        status: sql`CASE WHEN ${p('nextDueAt')} IS NULL THEN 'fired' ELSE 'pending' END`,
+        dueAt: sql`coalesce(${p('nextDueAt')}, ${r.dueAt})`,
+        attempts: sql`CASE WHEN ${p('nextDueAt')} IS NULL THEN ${r.attempts} ELSE 0 END`,
+        lastError: null,
+        leaseOwner: null,
+        leaseUntil: null,
+        firedAt: param('now'),
+        updatedAt: param('now'),
+      })
+      .where(held)
+      .prepare();
+    this.#failed = db
+      .update(r)
+      .set({
+        status: sql`CASE WHEN ${p('retryAt')} IS NULL THEN 'failed' ELSE 'pending' END`,
+        dueAt: sql`coalesce(${p('retryAt')}, ${r.dueAt})`,
+        lastError: param('error'),
+        leaseOwner: null,
+        leaseUntil: null,
+        updatedAt: param('now'),
+      })
+      .where(held)
+      .prepare();
+    this.#release = db
+      .update(r)
+      .set({
+        status: 'pending',
+        attempts: sql`max(${r.attempts} - 1, 0)`,
+        leaseOwner: null,
+        leaseUntil: null,
+        updatedAt: param('now'),
+      })
+      .where(held)
+      .prepare();
+    this.#dueBetween = db
+      .select()
+      .from(r)
+      .where(and(eq(r.status, 'pending'), gte(r.dueAt, p('from')), lt(r.dueAt, p('to'))))
+      .orderBy(asc(r.dueAt), asc(r.id))
+      .limit(p('limit'))
+      .prepare();
+  }
+
+  /**
+   * Schedules a reminder. Idempotent by id: creating an existing id returns the stored one unchanged.
+   *
+   * @example
+   * store.reminders.create({
+   *   tenantId: 'acme', id: `${event.id}:payment-due`, recordRef: 'order:123', cancelKey: 'order:123:payment-due',
+   *   dueAt: Date.parse('2030-01-01T09:00:00Z'), payload: { title: 'Payment due for order #123' },
+   * });
+   */
+  create(input: NewReminder): CreateReminderResult {
+    const id = input.id ?? randomUUID();
+    assertArgument(id.length > 0, 'reminder id must not be empty');
+    assertTime(input.dueAt, 'dueAt');
+    const timezone = input.timezone ?? 'UTC';
+    assertArgument(isTimeZone(timezone), `unknown time zone '${timezone}'`);
+    const policy = input.missedFirePolicy ?? 'fire-once';
+    assertArgument(missedFirePolicies.includes(policy), `unknown missed-fire policy '${policy}'`);
+    const recurrence = input.recurrence ?? null;
+    if (recurrence) {
+      assertArgument(
+        recurrenceKinds.includes(recurrence.kind),
+        `unknown recurrence kind '${recurrence.kind}'`,
+      );
+      assertArgument(recurrence.rule.trim().length > 0, 'recurrence rule must not be empty');
+    }
+    const created: Reminder | undefined = this.#insert.get({
+      tenantId: input.tenantId,
+      id,
+      recordRef: input.recordRef ?? null,
+      cancelKey: input.cancelKey ?? null,
+      dueAt: input.dueAt,
+      timezone,
+      recurrenceKind: recurrence?.kind ?? null,
+      recurrence: recurrence?.rule ?? null,
+      missedFirePolicy: policy,
+      payload: input.payload ?? {},
+      now: this.#now(),
+    });
+    if (created) return { created: true, reminder: created };
+    return { created: false, reminder: this.#get.get({ tenantId: input.tenantId, id })! };
+  }
+
+  /**
+   * The reminder, or `undefined`.
+   *
+   * @example
+   * store.reminders.get('acme', reminderId)?.status;
+   */
+  get(tenantId: string, id: string): Reminder | undefined {
+    return this.#get.get({ tenantId, id });
+  }
+
+  /**
+   * A tenant's reminders by due time, optionally for one record and/or in one status.
+   *
+   * @example
+   * const { items } = store.reminders.list('acme', { recordRef: 'order:123', status: 'pending' });
+   */
+  list(tenantId: string, options: ListRemindersOptions = {}): ReminderPage {
+    const limit = options.limit ?? 50;
+    assertLimit(limit);
+    if (options.status !== undefined) {
+      assertArgument(reminderStatuses.includes(options.status), `unknown status '${options.status}'`);
+    }
+    let cursorDue = Number.MIN_SAFE_INTEGER;
+    let cursorId = '';
+    if (options.cursor !== undefined) {
+      const colon = options.cursor.indexOf(':');
+      cursorDue = Number(options.cursor.slice(0, colon));
+      cursorId = options.cursor.slice(colon + 1);
+      assertArgument(colon > 0 && Number.isSafeInteger(cursorDue), `malformed cursor '${options.cursor}'`);
+    }
+    const params = { tenantId, status: options.status ?? null, cursorDue, cursorId, limit: limit + 1 };
+    const rows =
+      options.recordRef === undefined
+        ? this.#listAll.all(params)
+        : this.#listByRecord.all({ ...params, recordRef: options.recordRef });
+    const more = rows.length > limit;
+    if (more) rows.pop();
+    const last = rows[rows.length - 1];
+    return { items: rows, nextCursor: more && last ? `${last.dueAt}:${last.id}` : undefined };
+  }
+
+  /**
+   * Moves an open (pending, claimed or failed) reminder to `dueAt`, back to pending with a fresh
+   * attempt count; a lease on it is dropped. False when it is unknown, fired or cancelled.
+   *
+   * @example
+   * store.reminders.reschedule('acme', reminderId, Date.parse('2030-01-02T09:00:00Z'));
+   */
+  reschedule(tenantId: string, id: string, dueAt: number, options: { timezone?: string } = {}): boolean {
+    assertTime(dueAt, 'dueAt');
+    if (options.timezone !== undefined) {
+      assertArgument(isTimeZone(options.timezone), `unknown time zone '${options.timezone}'`);
+    }
+    return (
+      this.#reschedule.run({ tenantId, id, dueAt, timezone: options.timezone ?? null, now: this.#now() })
+        .changes > 0
+    );
+  }
+
+  /**
+   * Cancels an open reminder. False when it is unknown, fired or already cancelled.
+   *
+   * @example
+   * store.reminders.cancel('acme', reminderId);
+   */
+  cancel(tenantId: string, id: string): boolean {
+    return this.#cancel.run({ tenantId, id, now: this.#now() }).changes > 0;
+  }
+
+  /**
+   * Cancels every open reminder with this cancellation key; returns how many.
+   *
+   * @example
+   * store.reminders.cancelByKey('acme', 'order:123:payment-due'); // on order.paid
+   */
+  cancelByKey(tenantId: string, cancelKey: string): number {
+    return this.#cancelByKey.run({ tenantId, cancelKey, now: this.#now() }).changes;
+  }
+
+  /**
+   * Leases up to `limit` reminders to `owner` until `now + leaseMs`: pending ones due at or before
+   * `now`, and claimed ones whose lease ran out by `now`. Ordered by due time; each claim counts
+   * one attempt. Use a unique `owner` per scheduler instance.
+   *
+   * @example
+   * for (const reminder of store.reminders.claimDue(Date.now(), instanceId, 30_000, 100)) {
+   *   await log.append(reminderDueEvent(reminder));
+   *   store.reminders.markFired(reminder.tenantId, reminder.id, instanceId);
+   * }
+   */
+  claimDue(now: number, owner: string, leaseMs: number, limit: number): Reminder[] {
+    assertTime(now, 'now');
+    assertArgument(owner.length > 0, 'lease owner must not be empty');
+    assertArgument(Number.isSafeInteger(leaseMs) && leaseMs > 0, 'leaseMs must be a positive integer');
+    assertLimit(limit);
+    return this.#claimTransaction({ now, owner, leaseMs, limit });
+  }
+
+  /**
+   * The owner fired its claimed reminder. With `nextDueAt` (the next occurrence of a recurring
+   * reminder) it goes back to pending at that time; without, it is done. False when `owner` does
+   * not hold the lease any more (someone else took it over, or it was rescheduled or cancelled).
+   *
+   * @example
+   * store.reminders.markFired('acme', reminder.id, instanceId, { nextDueAt: nextOccurrence(reminder) });
+   */
+  markFired(tenantId: string, id: string, owner: string, options: { nextDueAt?: number } = {}): boolean {
+    if (options.nextDueAt !== undefined) assertTime(options.nextDueAt, 'nextDueAt');
+    return (
+      this.#fired.run({ tenantId, id, owner, nextDueAt: options.nextDueAt ?? null, now: this.#now() })
+        .changes > 0
+    );
+  }
+
+  /**
+   * The owner could not fire its claimed reminder. With `retryAt` it goes back to pending then
+   * (attempts kept, so callers can give up after a few); without, it is marked failed. False when
+   * `owner` does not hold the lease.
+   *
+   * @example
+   * store.reminders.markFailed('acme', reminder.id, instanceId, String(error), { retryAt: Date.now() + 60_000 });
+   */
+  markFailed(
+    tenantId: string,
+    id: string,
+    owner: string,
+    error: string,
+    options: { retryAt?: number } = {},
+  ): boolean {
+    if (options.retryAt !== undefined) assertTime(options.retryAt, 'retryAt');
+    return (
+      this.#failed.run({ tenantId, id, owner, error, retryAt: options.retryAt ?? null, now: this.#now() })
+        .changes > 0
+    );
+  }
+
+  /**
+   * Gives a claimed reminder back untouched (e.g. on shutdown): pending again, the claim's
+   * attempt uncounted. False when `owner` does not hold the lease.
+   *
+   * @example
+   * for (const reminder of unfinished) store.reminders.release(reminder.tenantId, reminder.id, instanceId);
+   */
+  release(tenantId: string, id: string, owner: string): boolean {
+    return this.#release.run({ tenantId, id, owner, now: this.#now() }).changes > 0;
+  }
+
+  /**
+   * Pending reminders with `from <= dueAt < to`, by due time: what the scheduler loads into its
+   * in-memory heap for the coming horizon. Claimed ones are not included.
+   *
+   * @example
+   * const upcoming = store.reminders.dueBetween(0, Date.now() + 60_000, 1000);
+   */
+  dueBetween(from: number, to: number, limit: number): Reminder[] {
+    assertTime(from, 'from');
+    assertTime(to, 'to');
+    assertLimit(limit);
+    return this.#dueBetween.all({ from, to, limit });
+  }
+}
+
+type ClaimParams = { now: number; owner: string; leaseMs: number; limit: number };

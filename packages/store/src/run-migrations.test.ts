@@ -1,0 +1,97 @@
+import { execFile } from 'node:child_process';
+import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+import { migrationsFolder } from './migrations-folder.js';
+import { openStore } from './open-store.js';
+import { raceChildren, spawnChild } from '../test/spawn-child.js';
+import { tempDatabasePath, tempDirectory } from '../test/store-targets.js';
+
+const run = promisify(execFile);
+const packageRoot = fileURLToPath(new URL('..', import.meta.url));
+const drizzleKit = join(packageRoot, 'node_modules', 'drizzle-kit', 'bin.cjs');
+
+function snapshot(folder: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const entry of readdirSync(folder, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    files[relative(folder, path)] = readFileSync(path, 'utf8');
+  }
+  return files;
+}
+
+describe('migrations', () => {
+  it('are up to date with the schema: drizzle-kit generate finds nothing to add', async () => {
+    const out = join(tempDirectory(), 'drizzle');
+    cpSync(migrationsFolder, out, { recursive: true });
+    // drizzle-kit prefixes `./` to --out, so it must be relative to the working directory.
+    const { stdout, stderr } = await run(
+      process.execPath,
+      [
+        drizzleKit,
+        'generate',
+        '--dialect',
+        'sqlite',
+        '--schema',
+        './src/schema.ts',
+        '--out',
+        relative(packageRoot, out),
+      ],
+      { cwd: packageRoot },
+    );
+    expect(stderr).not.toMatch(/error/i);
+    expect(stdout).toContain('No schema changes');
+    expect(snapshot(out)).toEqual(snapshot(migrationsFolder));
+  }, 60_000);
+
+  it('are found from the build too, laid out as the published package', async () => {
+    const root = join(tempDirectory(), 'store');
+    const dist = join(root, 'dist');
+    mkdirSync(dist, { recursive: true });
+    // Transpiled file by file as `tsc -p tsconfig.build.json` emits them: this checks the layout, typecheck checks the types.
+    const sources = readdirSync(join(packageRoot, 'src')).filter(
+      (f) => f.endsWith('.ts') && !f.endsWith('.test.ts'),
+    );
+    for (const file of sources) {
+      const source = readFileSync(join(packageRoot, 'src', file), 'utf8');
+      const { outputText } = ts.transpileModule(source, {
+        fileName: file,
+        compilerOptions: {
+          module: ts.ModuleKind.ESNext,
+          target: ts.ScriptTarget.ES2023,
+          verbatimModuleSyntax: true,
+        },
+      });
+      writeFileSync(join(dist, file.replace(/\.ts$/, '.js')), outputText);
+    }
+    cpSync(join(packageRoot, 'package.json'), join(root, 'package.json'));
+    cpSync(migrationsFolder, join(root, 'drizzle'), { recursive: true });
+    symlinkSync(join(packageRoot, 'node_modules'), join(root, 'node_modules'), 'dir');
+    const script = `
+      const { openStore, migrationsFolder } = await import(${JSON.stringify(join(dist, 'index.js'))});
+      const store = openStore({ path: ':memory:' });
+      store.tenants.create({ id: 'acme', name: 'Acme' });
+      console.log(JSON.stringify({ folder: migrationsFolder, tenant: store.tenants.get('acme') }));
+      await store.close();
+    `;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: root });
+    expect(JSON.parse(stdout)).toMatchObject({
+      folder: join(root, 'drizzle'),
+      tenant: { id: 'acme', name: 'Acme' },
+    });
+  }, 60_000);
+
+  it('survive several processes opening a fresh file at the same moment', async () => {
+    const path = tempDatabasePath();
+    const outputs = await raceChildren(
+      Array.from({ length: 4 }, () => spawnChild('open-child.ts', { path })),
+    );
+    expect(outputs).toEqual(Array.from({ length: 4 }, () => ['opened']));
+    await using store = openStore({ path });
+    expect(store.db.$client.prepare('SELECT count(*) FROM tenants').pluck().get()).toBe(4);
+  }, 60_000);
+});

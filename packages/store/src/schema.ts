@@ -1,0 +1,253 @@
+import { sql } from 'drizzle-orm';
+import {
+  check,
+  foreignKey,
+  index,
+  integer,
+  primaryKey,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core';
+
+// Every timestamp is an integer count of milliseconds since the Unix epoch (UTC).
+// The schema lives in one file so drizzle-kit loads it without resolving `.js` → `.ts` imports.
+
+/** A CRM platform account: every other row belongs to one, and goes when it goes. */
+export const tenants = sqliteTable('tenants', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  createdAt: integer('created_at').notNull(),
+});
+
+/** A tenant's API keys, stored as the SHA-256 of the key: the plaintext is shown once, at creation. */
+export const apiKeys = sqliteTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    prefix: text('prefix').notNull(),
+    hash: text('hash').notNull(),
+    createdAt: integer('created_at').notNull(),
+    revokedAt: integer('revoked_at'),
+    lastUsedAt: integer('last_used_at'),
+  },
+  (t) => [uniqueIndex('api_keys_hash_idx').on(t.hash), index('api_keys_tenant_idx').on(t.tenantId)],
+);
+
+/** CRM customer profiles; `version` only grows, so an older write never lands over a newer one. */
+export const customers = sqliteTable(
+  'customers',
+  {
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    id: text('id').notNull(),
+    name: text('name'),
+    email: text('email'),
+    phone: text('phone'),
+    locale: text('locale'),
+    timezone: text('timezone'),
+    ownerId: text('owner_id'),
+    attributes: text('attributes', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    version: integer('version').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] })],
+);
+
+/** Event ids already handled: the exact check behind the Bloom filter, kept until `expires_at`. */
+export const processedEvents = sqliteTable(
+  'processed_events',
+  {
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    eventId: text('event_id').notNull(),
+    processedAt: integer('processed_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.eventId] }),
+    index('processed_events_expires_idx').on(t.expiresAt),
+  ],
+);
+
+/** The last sequence number handed out per recipient: sequences never repeat, even after purges. */
+export const inboxSequences = sqliteTable(
+  'inbox_sequences',
+  {
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    recipientId: text('recipient_id').notNull(),
+    lastSeq: integer('last_seq').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.recipientId] })],
+);
+
+/** Each recipient's inbox items. The id is derived from (event, rule, recipient), so a replay inserts nothing. */
+export const notifications = sqliteTable(
+  'notifications',
+  {
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    id: text('id').notNull(),
+    recipientId: text('recipient_id').notNull(),
+    seq: integer('seq').notNull(),
+    title: text('title').notNull(),
+    body: text('body'),
+    data: text('data', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    priority: integer('priority').notNull(),
+    category: text('category').notNull(),
+    collapseKey: text('collapse_key'),
+    createdAt: integer('created_at').notNull(),
+    seenAt: integer('seen_at'),
+    readAt: integer('read_at'),
+    archivedAt: integer('archived_at'),
+    replacedAt: integer('replaced_at'),
+    replacedBy: text('replaced_by'),
+    expiresAt: integer('expires_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    uniqueIndex('notifications_recipient_seq_idx').on(t.tenantId, t.recipientId, t.seq),
+    index('notifications_collapse_idx')
+      .on(t.tenantId, t.recipientId, t.collapseKey)
+      .where(sql`${t.collapseKey} IS NOT NULL AND ${t.replacedAt} IS NULL`),
+    index('notifications_unread_idx')
+      .on(t.tenantId, t.recipientId)
+      .where(sql`${t.readAt} IS NULL AND ${t.archivedAt} IS NULL AND ${t.replacedAt} IS NULL`),
+    index('notifications_expires_idx')
+      .on(t.expiresAt)
+      .where(sql`${t.expiresAt} IS NOT NULL`),
+    index('notifications_replaced_idx')
+      .on(t.replacedAt)
+      .where(sql`${t.replacedAt} IS NOT NULL`),
+  ],
+);
+
+/** Every delivery status. */
+export const deliveryStatuses = ['pending', 'sent', 'delivered', 'failed'] as const;
+
+/** Where a delivery stands on one channel. */
+export type DeliveryStatus = (typeof deliveryStatuses)[number];
+
+/** One row per notification per channel. */
+export const deliveries = sqliteTable(
+  'deliveries',
+  {
+    tenantId: text('tenant_id').notNull(),
+    notificationId: text('notification_id').notNull(),
+    channel: text('channel').notNull(),
+    status: text('status', { enum: deliveryStatuses }).notNull(),
+    attempts: integer('attempts').notNull(),
+    lastError: text('last_error'),
+    latencyMs: real('latency_ms'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    sentAt: integer('sent_at'),
+    deliveredAt: integer('delivered_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.notificationId, t.channel] }),
+    foreignKey({
+      columns: [t.tenantId, t.notificationId],
+      foreignColumns: [notifications.tenantId, notifications.id],
+    }).onDelete('cascade'),
+    check('deliveries_status_check', sql`${t.status} IN ('pending', 'sent', 'delivered', 'failed')`),
+  ],
+);
+
+/** Every reminder status. */
+export const reminderStatuses = ['pending', 'claimed', 'fired', 'failed', 'cancelled'] as const;
+
+/** The life of a reminder: `claimed` while a scheduler holds its lease. */
+export type ReminderStatus = (typeof reminderStatuses)[number];
+
+/** Every way of writing a recurrence. */
+export const recurrenceKinds = ['rrule', 'cron'] as const;
+
+/** How a recurrence rule is written. */
+export type RecurrenceKind = (typeof recurrenceKinds)[number];
+
+/** Every missed-fire policy. */
+export const missedFirePolicies = ['fire-once', 'fire-all', 'skip'] as const;
+
+/** What the scheduler does with occurrences that came due while nothing was running. */
+export type MissedFirePolicy = (typeof missedFirePolicies)[number];
+
+/** Reminders tied to CRM records, claimed with a lease by one scheduler at a time. */
+export const reminders = sqliteTable(
+  'reminders',
+  {
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    id: text('id').notNull(),
+    recordRef: text('record_ref'),
+    cancelKey: text('cancel_key'),
+    dueAt: integer('due_at').notNull(),
+    timezone: text('timezone').notNull(),
+    recurrenceKind: text('recurrence_kind', { enum: recurrenceKinds }),
+    recurrence: text('recurrence'),
+    missedFirePolicy: text('missed_fire_policy', { enum: missedFirePolicies }).notNull(),
+    payload: text('payload', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    status: text('status', { enum: reminderStatuses }).notNull(),
+    attempts: integer('attempts').notNull(),
+    lastError: text('last_error'),
+    leaseOwner: text('lease_owner'),
+    leaseUntil: integer('lease_until'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    firedAt: integer('fired_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index('reminders_due_idx').on(t.status, t.dueAt, t.id),
+    index('reminders_lease_idx').on(t.status, t.leaseUntil),
+    index('reminders_record_idx').on(t.tenantId, t.recordRef, t.dueAt, t.id),
+    index('reminders_cancel_key_idx').on(t.tenantId, t.cancelKey),
+    index('reminders_tenant_due_idx').on(t.tenantId, t.dueAt, t.id),
+    check(
+      'reminders_status_check',
+      sql`${t.status} IN ('pending', 'claimed', 'fired', 'failed', 'cancelled')`,
+    ),
+    check(
+      'reminders_missed_fire_policy_check',
+      sql`${t.missedFirePolicy} IN ('fire-once', 'fire-all', 'skip')`,
+    ),
+    check(
+      'reminders_recurrence_check',
+      sql`(${t.recurrenceKind} IS NULL AND ${t.recurrence} IS NULL) OR (${t.recurrenceKind} IN ('rrule', 'cron') AND ${t.recurrence} IS NOT NULL)`,
+    ),
+  ],
+);
+
+/** One opt-out: a missing `category` or `channel` means every one. */
+export interface OptOut {
+  category?: string;
+  channel?: string;
+}
+
+/** A recipient's delivery preferences. Quiet hours are minutes after local midnight in `quiet_timezone`. */
+export const preferences = sqliteTable(
+  'preferences',
+  {
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    recipientId: text('recipient_id').notNull(),
+    optOuts: text('opt_outs', { mode: 'json' }).$type<OptOut[]>().notNull(),
+    quietStartMinute: integer('quiet_start_minute'),
+    quietEndMinute: integer('quiet_end_minute'),
+    quietTimezone: text('quiet_timezone'),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.recipientId] })],
+);

@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { StoreError } from './store-error.js';
+import { manualClock, openWithTenant, storeTargets } from '../test/store-targets.js';
+
+describe.each(storeTargets)('tenants and API keys on $name', (target) => {
+  it('creates a tenant once and finds it by id', async () => {
+    await using store = openWithTenant(target);
+    expect(store.tenants.get('acme')).toMatchObject({ id: 'acme', name: 'Acme Corp' });
+    expect(store.tenants.create({ id: 'acme', name: 'Someone else' })).toBeUndefined();
+    expect(store.tenants.get('acme')?.name).toBe('Acme Corp');
+    expect(store.tenants.get('nobody')).toBeUndefined();
+  });
+
+  it('returns the plaintext key once and stores only its SHA-256 and a prefix', async () => {
+    await using store = openWithTenant(target);
+    const { key, apiKey } = store.tenants.createApiKey('acme', { name: 'production' });
+    expect(key).toMatch(/^hrld_[A-Za-z0-9_-]{43}$/);
+    expect(apiKey).toMatchObject({ tenantId: 'acme', name: 'production', revokedAt: null, lastUsedAt: null });
+    expect(key.startsWith(apiKey.prefix)).toBe(true);
+    expect(apiKey.prefix.length).toBeLessThan(key.length / 2);
+    expect(Object.values(apiKey)).not.toContain(key);
+
+    const rows = store.db.$client.prepare('SELECT * FROM api_keys').all() as Record<string, unknown>[];
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.hash).toBe(createHash('sha256').update(key).digest('hex'));
+    expect(JSON.stringify(rows)).not.toContain(key);
+    expect(store.tenants.listApiKeys('acme')).toEqual([apiKey]);
+  });
+
+  it('verifies a key to its own tenant only, and nothing else', async () => {
+    await using store = openWithTenant(target);
+    store.tenants.create({ id: 'globex', name: 'Globex' });
+    const acme = store.tenants.createApiKey('acme');
+    const globex = store.tenants.createApiKey('globex');
+    expect(store.tenants.verifyApiKey(acme.key)?.tenantId).toBe('acme');
+    expect(store.tenants.verifyApiKey(globex.key)?.tenantId).toBe('globex');
+    const last = acme.key.at(-1) === 'A' ? 'B' : 'A';
+    expect(store.tenants.verifyApiKey(acme.key.slice(0, -1) + last)).toBeUndefined();
+    expect(store.tenants.verifyApiKey(acme.apiKey.prefix)).toBeUndefined();
+    expect(store.tenants.verifyApiKey('')).toBeUndefined();
+  });
+
+  it('revokes a key for its own tenant only', async () => {
+    const clock = manualClock();
+    await using store = openWithTenant(target, clock);
+    store.tenants.create({ id: 'globex', name: 'Globex' });
+    const { key, apiKey } = store.tenants.createApiKey('acme');
+    expect(store.tenants.revokeApiKey('globex', apiKey.id)).toBe(false);
+    expect(store.tenants.verifyApiKey(key)).toBeDefined();
+    clock.advance(1000);
+    expect(store.tenants.revokeApiKey('acme', apiKey.id)).toBe(true);
+    expect(store.tenants.revokeApiKey('acme', apiKey.id)).toBe(false);
+    expect(store.tenants.verifyApiKey(key)).toBeUndefined();
+    expect(store.tenants.listApiKeys('acme')[0]?.revokedAt).toBe(clock.now());
+  });
+
+  it('touches last-used forward, never back', async () => {
+    const clock = manualClock();
+    await using store = openWithTenant(target, clock);
+    const { apiKey } = store.tenants.createApiKey('acme');
+    store.tenants.touchApiKey(apiKey.id, 5000);
+    store.tenants.touchApiKey(apiKey.id, 4000);
+    expect(store.tenants.listApiKeys('acme')[0]?.lastUsedAt).toBe(5000);
+    store.tenants.touchApiKey(apiKey.id);
+    expect(store.tenants.listApiKeys('acme')[0]?.lastUsedAt).toBe(clock.now());
+  });
+
+  it('refuses a key for an unknown tenant with NOT_FOUND, and removing a tenant removes its keys', async () => {
+    await using store = openWithTenant(target);
+    expect(() => store.tenants.createApiKey('nobody')).toThrow(
+      expect.objectContaining({ name: 'StoreError', code: 'NOT_FOUND' }),
+    );
+    const { key } = store.tenants.createApiKey('acme');
+    store.customers.upsert({ tenantId: 'acme', id: 'c1', version: 1 });
+    expect(store.tenants.remove('acme')).toBe(true);
+    expect(store.tenants.remove('acme')).toBe(false);
+    expect(store.tenants.verifyApiKey(key)).toBeUndefined();
+    expect(store.customers.get('acme', 'c1')).toBeUndefined();
+    try {
+      store.tenants.createApiKey('acme');
+      expect.unreachable();
+    } catch (error) {
+      expect(StoreError.isInstance(error) && error.message).toContain('does not exist');
+    }
+  });
+});
