@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -86,6 +86,23 @@ describe('sqlite driver', () => {
     }[];
     db.close();
     expect(remaining.map((r) => r.offset)).toEqual([4, 5, 6, 7, 8, 9]);
+  });
+
+  it('checkpoints the WAL into the database from a worker thread', async () => {
+    const path = freshPath();
+    const log = createSqliteLog({ path, defaultPartitions: 1, checkpointIntervalMs: 50 });
+    const before = statSync(path).size;
+    await log.publish(
+      'bulk',
+      Array.from({ length: 2000 }, (_, i) => ({ value: `record-${i}`.padEnd(200, '.') })),
+    );
+    // The publishing connection never checkpoints itself, so only the worker can grow the file.
+    await waitFor(
+      'the database file to take the records',
+      () => statSync(path).size > before + 200_000,
+      5000,
+    );
+    await log.close();
   });
 
   it('refuses a log written by a newer Herald', () => {

@@ -223,7 +223,7 @@ export class EmbeddedEventLog implements EventLog {
     await Promise.all([...this.#members].map((member) => member.close()));
     // Appends already accepted are written before the storage goes away.
     this.#flush();
-    this.#storage.close();
+    await this.#storage.close();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -56,5 +56,5 @@ export interface LogStorage {
   release(group: string, topic: string, partition: number, member: string): void;
   /** Deletes records older than `before` below every live group's committed offset; returns how many. */
   trim(olderThan: number, activeSince: number, maxRecordsPerPartition: number | undefined): number;
-  close(): void;
+  close(): void | Promise<void>;
 }

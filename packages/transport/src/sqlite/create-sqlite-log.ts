@@ -6,6 +6,7 @@ import { EmbeddedEventLog, type EmbeddedLogOptions } from '../embedded/embedded-
 import type { EventLog } from '../event-log.js';
 import { TransportError } from '../transport-error.js';
 import { SqliteLogStorage } from './sqlite-log-storage.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 
 /** Settings of the embedded SQLite log. */
 export interface SqliteLogOptions extends EmbeddedLogOptions {
@@ -21,6 +22,12 @@ export interface SqliteLogOptions extends EmbeddedLogOptions {
   synchronous?: 'full' | 'normal';
   /** How long a write waits for another process's transaction. @defaultValue 5000 */
   busyTimeoutMs?: number;
+  /**
+   * How often a worker thread checkpoints the WAL into the database, keeping that work
+   * off the event loop; 0 leaves it to SQLite's automatic checkpoint inside commits.
+   * @defaultValue 1000
+   */
+  checkpointIntervalMs?: number;
 }
 
 // Logs opened on the same file in one process wake each other's consumers directly.
@@ -72,9 +79,13 @@ export function createSqliteLog(options: SqliteLogOptions): EventLog {
   const path = options.path === ':memory:' ? ':memory:' : resolve(options.path);
   const db = openDatabase(path, options);
   let storage: SqliteLogStorage;
+  let checkpointer: WalCheckpointer | undefined;
   try {
-    storage = new SqliteLogStorage(db);
+    const interval = options.checkpointIntervalMs ?? 1000;
+    if (path !== ':memory:' && interval > 0) checkpointer = new WalCheckpointer(db, path, interval);
+    storage = new SqliteLogStorage(db, checkpointer);
   } catch (error) {
+    void checkpointer?.close();
     db.close();
     if (TransportError.isInstance(error)) throw error;
     const code = (error as { code?: string }).code;

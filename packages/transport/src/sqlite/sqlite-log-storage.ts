@@ -3,6 +3,7 @@ import type { ConsumedRecord } from '../event-log.js';
 import type { AppendRequest, LogStorage } from '../embedded/log-storage.js';
 import { TransportError } from '../transport-error.js';
 import { logSchema, logSchemaVersion } from './log-schema.js';
+import type { WalCheckpointer } from './wal-checkpointer.js';
 
 interface RecordRow {
   partition: number;
@@ -24,8 +25,11 @@ export class SqliteLogStorage implements LogStorage {
   readonly #statements: ReturnType<typeof prepareStatements>;
   readonly #appendTransaction: Transaction<(requests: readonly AppendRequest[]) => number[][]>;
 
-  constructor(db: Database) {
+  readonly #checkpointer: WalCheckpointer | undefined;
+
+  constructor(db: Database, checkpointer?: WalCheckpointer) {
     this.#db = db;
+    this.#checkpointer = checkpointer;
     db.exec(logSchema);
     const stored = db
       .prepare<[], { value: string }>("SELECT value FROM herald_log_meta WHERE key = 'schema_version'")
@@ -196,7 +200,8 @@ export class SqliteLogStorage implements LogStorage {
       .immediate();
   }
 
-  close(): void {
+  async close(): Promise<void> {
+    await this.#checkpointer?.close();
     if (this.#db.open) this.#db.close();
   }
 }
