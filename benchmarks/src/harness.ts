@@ -60,7 +60,11 @@ export async function compare(options: CompareOptions): Promise<ComparisonResult
   for (let round = 0; round < rounds; round++) {
     for (const contestant of contestants) {
       const bench = new Bench({ time, warmup: round === 0, warmupTime: 100 });
-      bench.add(contestant.name, contestant.fn, contestant.beforeEach ? { beforeEach: contestant.beforeEach } : {});
+      bench.add(
+        contestant.name,
+        contestant.fn,
+        contestant.beforeEach ? { beforeEach: contestant.beforeEach } : {},
+      );
       await bench.run();
       const hz = bench.tasks[0]?.result?.throughput?.mean ?? 0;
       samples.get(contestant.name)?.push(hz * opsPerCall);

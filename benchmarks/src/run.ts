@@ -11,17 +11,24 @@ const suites: Record<string, () => Promise<unknown>> = {
   'core-heap': async () => (await import('./core-heap.bench.js')).default(),
   'core-latency': async () => (await import('./core-latency.bench.js')).default(),
   'transport-log': async () => (await import('./transport-log.bench.js')).default(),
+  'profiles-store': async () => (await import('./profiles-store.bench.js')).default(),
 };
 
 const wanted = process.argv.slice(2);
-const selected = Object.keys(suites).filter((name) => wanted.length === 0 || wanted.some((w) => name.includes(w)));
+const selected = Object.keys(suites).filter(
+  (name) => wanted.length === 0 || wanted.some((w) => name.includes(w)),
+);
 if (selected.length === 0) {
   console.error(`No suite matches ${wanted.join(', ')}. Suites: ${Object.keys(suites).join(', ')}`);
   process.exit(2);
 }
 
-console.log(`Herald benchmarks · node ${process.version} · ${cpus().length} cores · ${cpus()[0]?.model ?? ''}`);
-console.log('Ratios are ours ÷ peer, measured in this run. Machines are noisy: compare, do not trust absolutes.');
+console.log(
+  `Herald benchmarks · node ${process.version} · ${cpus().length} cores · ${cpus()[0]?.model ?? ''}`,
+);
+console.log(
+  'Ratios are ours ÷ peer, measured in this run. Machines are noisy: compare, do not trust absolutes.',
+);
 for (const name of selected) {
   console.log(`\n=== ${name} ===`);
   const run = suites[name];
@@ -34,7 +41,12 @@ const file = new URL('latest.json', resultsDir);
 writeFileSync(
   file,
   JSON.stringify(
-    { node: process.version, date: new Date().toISOString(), comparisons: collectedResults(), figures: collectedFigures() },
+    {
+      node: process.version,
+      date: new Date().toISOString(),
+      comparisons: collectedResults(),
+      figures: collectedFigures(),
+    },
     null,
     2,
   ),

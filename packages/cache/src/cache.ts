@@ -11,6 +11,25 @@ export interface TtlOptions {
   ttlMs?: number;
 }
 
+/** Options of {@link Cache.hsetIfNewer}: which field holds the version, and the version written. */
+export interface HsetIfNewerOptions extends TtlOptions {
+  /** The hash field that holds the version (written as a decimal integer string). */
+  versionField: string;
+  /**
+   * The version of this write, a safe integer. The write lands only when the hash has no
+   * `versionField` or a smaller one there.
+   */
+  version: number;
+  /**
+   * Also delete the fields of the hash that are not in `fields` (nor `versionField`), in the
+   * same atomic step, so the hash holds exactly this version. Without it the write merges,
+   * like `hset`.
+   *
+   * @defaultValue false
+   */
+  replace?: boolean;
+}
+
 /**
  * Called with each message on a subscribed channel. `channel` is the channel name without
  * the cache's prefix. A thrown error or a rejected promise goes to the cache's `onError`.
@@ -114,6 +133,32 @@ export interface Cache extends AsyncDisposable {
    * await cache.hset('customer:42', { name: 'Ada', tier: 'gold' }, { ttlMs: 3_600_000 });
    */
   hset(key: string, fields: Readonly<Record<string, string>>, options?: TtlOptions): Promise<number>;
+
+  /**
+   * Version-guarded {@link Cache.hset}: atomically writes `fields` and `versionField = version`
+   * only when the hash has no `versionField` yet or holds a smaller version there; true when it
+   * wrote. So concurrent writers, on any number of instances and in any order, leave the
+   * newest version, and a late or repeated write never lands over a newer one. A refused write
+   * changes nothing, not even the TTL. On a written hash, `ttlMs` sets the TTL as `hset` does;
+   * without it the TTL is kept.
+   *
+   * Rejects with `WRONG_TYPE` when the key holds a string, or the stored version is not a safe
+   * integer; with `INVALID_ARGUMENT` for a version that is not a safe integer, an empty
+   * `versionField`, or `fields` holding `versionField` with another value.
+   *
+   * @example
+   * const written = await cache.hsetIfNewer(
+   *   'customer:acme:42',
+   *   { name: 'Ada', email: 'ada@example.com' },
+   *   { versionField: 'version', version: 7, ttlMs: 3_600_000, replace: true },
+   * );
+   * // false: the cache already holds version 7 or newer
+   */
+  hsetIfNewer(
+    key: string,
+    fields: Readonly<Record<string, string>>,
+    options: HsetIfNewerOptions,
+  ): Promise<boolean>;
 
   /**
    * Every field of the hash at `key`, or `undefined` when there is no such hash (a hash

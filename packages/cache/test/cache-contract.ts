@@ -217,6 +217,138 @@ export function describeCacheContract(
       });
     });
 
+    describe('hsetIfNewer', () => {
+      const v = (version: number) => ({ versionField: 'version', version });
+
+      it('writes a first version, then only newer ones: older and equal versions are refused', async () => {
+        expect(await cache.hsetIfNewer('customer:1', { name: 'Ada v2' }, v(2))).toBe(true);
+        expect(await cache.hgetall('customer:1')).toEqual({ name: 'Ada v2', version: '2' });
+        expect(await cache.hsetIfNewer('customer:1', { name: 'Ada v1', tier: 'x' }, v(1))).toBe(false);
+        expect(await cache.hsetIfNewer('customer:1', { name: 'Ada v2 again', tier: 'x' }, v(2))).toBe(false);
+        expect(await cache.hgetall('customer:1')).toEqual({ name: 'Ada v2', version: '2' });
+        expect(await cache.hsetIfNewer('customer:1', { name: 'Ada v10', tier: 'gold' }, v(10))).toBe(true);
+        expect(await cache.hgetall('customer:1')).toEqual({ name: 'Ada v10', tier: 'gold', version: '10' });
+      });
+
+      it('compares versions as integers, negative ones and those beyond 2^32 included', async () => {
+        expect(await cache.hsetIfNewer('h', {}, v(-5))).toBe(true);
+        expect(await cache.hsetIfNewer('h', {}, v(-7))).toBe(false);
+        expect(await cache.hsetIfNewer('h', {}, v(9))).toBe(true);
+        // As strings "10" < "9"; as numbers it is newer.
+        expect(await cache.hsetIfNewer('h', { at: 'ten' }, v(10))).toBe(true);
+        const big = Number.MAX_SAFE_INTEGER;
+        expect(await cache.hsetIfNewer('h', { at: 'big' }, v(big - 1))).toBe(true);
+        expect(await cache.hsetIfNewer('h', { at: 'bigger' }, v(big))).toBe(true);
+        expect(await cache.hsetIfNewer('h', { at: 'older' }, v(big - 1))).toBe(false);
+        expect(await cache.hgetall('h')).toEqual({ at: 'bigger', version: String(big) });
+      });
+
+      it('writes over a hash without the version field, merging unless replace is set', async () => {
+        await cache.hset('merged', { kept: 'yes', name: 'old' });
+        expect(await cache.hsetIfNewer('merged', { name: 'new' }, v(1))).toBe(true);
+        expect(await cache.hgetall('merged')).toEqual({ kept: 'yes', name: 'new', version: '1' });
+
+        await cache.hset('replaced', { stale: 'yes', name: 'old' });
+        expect(await cache.hsetIfNewer('replaced', { name: 'new' }, { ...v(1), replace: true })).toBe(true);
+        expect(await cache.hgetall('replaced')).toEqual({ name: 'new', version: '1' });
+        expect(await cache.hsetIfNewer('replaced', { email: 'a@b.c' }, { ...v(2), replace: true })).toBe(
+          true,
+        );
+        expect(await cache.hgetall('replaced')).toEqual({ email: 'a@b.c', version: '2' });
+        // A refused replace removes nothing.
+        expect(await cache.hsetIfNewer('replaced', { other: 'x' }, { ...v(1), replace: true })).toBe(false);
+        expect(await cache.hgetall('replaced')).toEqual({ email: 'a@b.c', version: '2' });
+      });
+
+      it('accepts the version field in fields when it agrees with version', async () => {
+        expect(await cache.hsetIfNewer('h', { name: 'a', version: '3' }, v(3))).toBe(true);
+        expect(await cache.hgetall('h')).toEqual({ name: 'a', version: '3' });
+      });
+
+      it('ends with the highest version when two instances write concurrently in random order', async () => {
+        const other = await harness.open();
+        const versions = Array.from({ length: 50 }, (_, i) => i + 1);
+        for (let i = versions.length - 1; i > 0; i--) {
+          const j = Math.floor(Math.random() * (i + 1));
+          [versions[i], versions[j]] = [versions[j]!, versions[i]!];
+        }
+        // Issued last, the newest would win even without a guard.
+        if (versions.at(-1) === 50) versions.reverse();
+        const results = await Promise.all(
+          versions.map((version, i) =>
+            (i % 2 === 0 ? cache : other).hsetIfNewer(
+              'customer:1',
+              { name: `v${version}`, email: `v${version}@example.com` },
+              { ...v(version), ttlMs: 10_000, replace: true },
+            ),
+          ),
+        );
+        expect(await cache.hgetall('customer:1')).toEqual({
+          name: 'v50',
+          email: 'v50@example.com',
+          version: '50',
+        });
+        expect(results[versions.indexOf(50)]).toBe(true);
+        const ttl = await cache.ttl('customer:1');
+        expect(ttl).toBeGreaterThan(5_000);
+      });
+
+      it('gives a written hash its TTL; a refused write keeps the TTL, a write without ttlMs keeps it too', async () => {
+        expect(await cache.hsetIfNewer('short', { a: '1' }, { ...v(1), ttlMs: shortTtlMs })).toBe(true);
+        expect(await cache.hsetIfNewer('long', { a: '1' }, { ...v(1), ttlMs: 5_000 })).toBe(true);
+        // Refused: must not renew the short TTL.
+        expect(await cache.hsetIfNewer('short', { a: '0' }, { ...v(0), ttlMs: 10_000 })).toBe(false);
+        expect(await cache.hsetIfNewer('long', { a: '2' }, { ...v(2), replace: true })).toBe(true);
+        const left = await cache.ttl('long');
+        expect(left).toBeGreaterThan(1_000);
+        expect(left).toBeLessThanOrEqual(5_000);
+        expect(await cache.hget('short', 'a')).toBe('1');
+        await sleep(pastShortTtlMs);
+        expect(await cache.hgetall('short')).toBeUndefined();
+        // Expired, the key is absent: any version writes again.
+        expect(await cache.hsetIfNewer('short', { a: 'again' }, v(0))).toBe(true);
+        expect(await cache.ttl('short')).toBe(Infinity);
+      });
+
+      it('renews the TTL of an existing hash on a newer write with ttlMs', async () => {
+        await cache.hsetIfNewer('h', { a: '1' }, { ...v(1), ttlMs: shortTtlMs });
+        await cache.hsetIfNewer('h', { b: '2' }, { ...v(2), ttlMs: 5_000 });
+        await sleep(pastShortTtlMs);
+        expect(await cache.hgetall('h')).toEqual({ a: '1', b: '2', version: '2' });
+      });
+
+      it('rejects a string key or a stored version that is not an integer with WRONG_TYPE, like hset', async () => {
+        await cache.set('string', 'text');
+        await expectCode(cache.hsetIfNewer('string', { f: 'v' }, v(1)), 'WRONG_TYPE');
+        await expectCode(
+          cache.hsetIfNewer('string', { f: 'v' }, { ...v(1), ttlMs: shortTtlMs }),
+          'WRONG_TYPE',
+        );
+        expect(await cache.get('string')).toBe('text');
+        expect(await cache.ttl('string')).toBe(Infinity);
+        for (const stored of ['abc', '1.5', '', ' 7', '0x10', '1e3', '99999999999999999999']) {
+          await cache.hset('hash', { version: stored, f: 'kept' });
+          await expectCode(cache.hsetIfNewer('hash', { f: 'new' }, v(1)), 'WRONG_TYPE');
+          expect(await cache.hgetall('hash')).toEqual({ version: stored, f: 'kept' });
+        }
+      });
+
+      it('rejects a bad version, version field or TTL with INVALID_ARGUMENT, writing nothing', async () => {
+        for (const version of [1.5, Number.NaN, Infinity, Number.MAX_SAFE_INTEGER + 1]) {
+          await expectCode(cache.hsetIfNewer('h', { f: 'v' }, v(version)), 'INVALID_ARGUMENT');
+        }
+        await expectCode(
+          cache.hsetIfNewer('h', { f: 'v' }, { versionField: '', version: 1 }),
+          'INVALID_ARGUMENT',
+        );
+        await expectCode(cache.hsetIfNewer('h', { f: 'v', version: '2' }, v(1)), 'INVALID_ARGUMENT');
+        for (const ttlMs of [0, -5, Number.NaN, Infinity]) {
+          await expectCode(cache.hsetIfNewer('h', { f: 'v' }, { ...v(1), ttlMs }), 'INVALID_ARGUMENT');
+        }
+        expect(await cache.hgetall('h')).toBeUndefined();
+      });
+    });
+
     describe('counters', () => {
       it('starts at 0 and returns each new value', async () => {
         expect(await cache.increment('n')).toBe(1);
@@ -497,6 +629,7 @@ export function describeCacheContract(
         await expectCode(closing.get('k'), 'CLOSED');
         await expectCode(closing.set('k', 'v'), 'CLOSED');
         await expectCode(closing.hset('k', { f: 'v' }), 'CLOSED');
+        await expectCode(closing.hsetIfNewer('k', { f: 'v' }, { versionField: 'v', version: 1 }), 'CLOSED');
         await expectCode(closing.increment('k'), 'CLOSED');
         await expectCode(closing.publish('ch', 'm'), 'CLOSED');
         await expectCode(

@@ -1,5 +1,18 @@
-import { incrementArgument, prefixArgument, ttlArgument } from '../arguments.js';
-import type { Cache, CacheErrorHandler, MessageHandler, TtlOptions, Unsubscribe } from '../cache.js';
+import {
+  incrementArgument,
+  parseStoredVersion,
+  prefixArgument,
+  ttlArgument,
+  versionArguments,
+} from '../arguments.js';
+import type {
+  Cache,
+  CacheErrorHandler,
+  HsetIfNewerOptions,
+  MessageHandler,
+  TtlOptions,
+  Unsubscribe,
+} from '../cache.js';
 import { CacheError } from '../cache-error.js';
 import { deliverMessage, logCacheError } from '../deliver-message.js';
 import { globPattern } from './glob-pattern.js';
@@ -144,6 +157,45 @@ export class MemoryCache implements Cache {
       }
       if (expiry !== undefined) entry.expiresAt = expiry;
       return added;
+    });
+  }
+
+  hsetIfNewer(
+    key: string,
+    fields: Readonly<Record<string, string>>,
+    options: HsetIfNewerOptions,
+  ): Promise<boolean> {
+    // Check and write in one synchronous step: nothing can interleave, on this cache or on
+    // another sharing the store.
+    return this.#run(() => {
+      const { versionField, version } = versionArguments(fields, options);
+      const expiry = options.ttlMs === undefined ? undefined : expiresAt(options.ttlMs);
+      let entry = this.#read(key, 'hash');
+      if (entry === undefined) {
+        entry = { kind: 'hash', value: new Map(), expiresAt: Infinity };
+        this.store.write(this.prefix + key, entry);
+      } else {
+        const stored = entry.value.get(versionField);
+        if (stored !== undefined) {
+          const storedVersion = parseStoredVersion(stored);
+          if (storedVersion === undefined) {
+            throw new CacheError(
+              'WRONG_TYPE',
+              `hsetIfNewer "${key}": the stored version "${stored}" is not an integer`,
+            );
+          }
+          if (storedVersion >= Number(version)) return false;
+        }
+        if (options.replace === true) {
+          for (const name of entry.value.keys()) {
+            if (name !== versionField && !Object.hasOwn(fields, name)) entry.value.delete(name);
+          }
+        }
+      }
+      for (const [name, value] of Object.entries(fields)) entry.value.set(name, value);
+      entry.value.set(versionField, version);
+      if (expiry !== undefined) entry.expiresAt = expiry;
+      return true;
     });
   }
 

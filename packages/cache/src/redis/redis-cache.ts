@@ -1,6 +1,13 @@
 import { Redis, type RedisOptions } from 'ioredis';
-import { incrementArgument, prefixArgument, ttlArgument } from '../arguments.js';
-import type { Cache, CacheErrorHandler, MessageHandler, TtlOptions, Unsubscribe } from '../cache.js';
+import { incrementArgument, prefixArgument, ttlArgument, versionArguments } from '../arguments.js';
+import type {
+  Cache,
+  CacheErrorHandler,
+  HsetIfNewerOptions,
+  MessageHandler,
+  TtlOptions,
+  Unsubscribe,
+} from '../cache.js';
 import { CacheError } from '../cache-error.js';
 import { deliverMessage, logCacheError } from '../deliver-message.js';
 import { redactUrl } from '../redact-url.js';
@@ -82,6 +89,36 @@ local added = 0
 for i = 2, #ARGV, 2 do added = added + redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
 redis.call('PEXPIRE', KEYS[1], ARGV[1])
 return added`);
+
+// ARGV: version field, version, TTL in ms (0 for none), replace (1 or 0), then field/value pairs.
+// The stored version must read as a safe integer, as the memory driver requires; the error
+// text says "not an integer" so that it maps to WRONG_TYPE. Stale fields are removed with
+// HDEL, not DEL, so that a write without a TTL keeps the hash's TTL.
+const hsetIfNewerScript = new RedisScript(`
+local key = KEYS[1]
+local stored = redis.call('HGET', key, ARGV[1])
+if stored then
+  local version = string.match(stored, '^%-?0$') or string.match(stored, '^%-?[1-9]%d*$')
+  local n = version and tonumber(stored)
+  if not n or n > 9007199254740991 or n < -9007199254740991 then
+    return redis.error_reply('ERR the stored version "' .. stored .. '" is not an integer')
+  end
+  if n >= tonumber(ARGV[2]) then return 0 end
+end
+local args = {ARGV[1], ARGV[2]}
+for i = 5, #ARGV do args[#args + 1] = ARGV[i] end
+if ARGV[4] == '1' then
+  local keep = {}
+  for i = 1, #args, 2 do keep[args[i]] = true end
+  local stale = {}
+  for _, field in ipairs(redis.call('HKEYS', key)) do
+    if not keep[field] then stale[#stale + 1] = field end
+  end
+  if #stale > 0 then redis.call('HDEL', key, unpack(stale)) end
+end
+redis.call('HSET', key, unpack(args))
+if ARGV[3] ~= '0' then redis.call('PEXPIRE', key, ARGV[3]) end
+return 1`);
 
 const closeGraceMs = 1_000;
 
@@ -260,6 +297,29 @@ export class RedisCache implements Cache {
       return Number(await hsetScript.run(this.client, [this.prefix + key], [ttlMs, ...entries.flat()]));
     } catch (error) {
       throw this.#failure('hset', key, error);
+    }
+  }
+
+  async hsetIfNewer(
+    key: string,
+    fields: Readonly<Record<string, string>>,
+    options: HsetIfNewerOptions,
+  ): Promise<boolean> {
+    this.#assertOpen();
+    const { versionField, version } = versionArguments(fields, options);
+    const ttlMs = ttlArgument(options.ttlMs) ?? 0;
+    const pairs = Object.entries(fields)
+      .filter(([name]) => name !== versionField)
+      .flat();
+    try {
+      const written = await hsetIfNewerScript.run(
+        this.client,
+        [this.prefix + key],
+        [versionField, version, ttlMs, options.replace === true ? '1' : '0', ...pairs],
+      );
+      return written === 1;
+    } catch (error) {
+      throw this.#failure('hsetIfNewer', key, error);
     }
   }
 
