@@ -20,7 +20,9 @@ for (const workspace of workspaces) {
   passed += report.numPassedTests;
   failed += report.numFailedTests;
   skipped += pending;
-  rows.push(`${workspace.slice(root.length).padEnd(28)} ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${pending} skipped`);
+  rows.push(
+    `${workspace.slice(root.length).padEnd(28)} ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${pending} skipped`,
+  );
 }
 console.log('\nTest matrix');
 for (const row of rows) console.log(`  ${row}`);
@@ -28,5 +30,6 @@ console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
 // turbo's own exit status (passed as the first argument) also catches a package whose
 // tests could not start, and so wrote no report.
 const turboStatus = Number(process.argv[2] ?? 0);
-if (turboStatus !== 0 && failed === 0) console.log(`(a package's test task failed before reporting: turbo exited ${turboStatus})`);
+if (turboStatus !== 0 && failed === 0)
+  console.log(`(a package's test task failed before reporting: turbo exited ${turboStatus})`);
 process.exitCode = failed > 0 || rows.length === 0 || turboStatus !== 0 ? 1 : 0;

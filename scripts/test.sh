@@ -30,4 +30,7 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   done
 fi
 
+echo "› checking formatting, types and lint"
+pnpm --silent check
+
 pnpm test

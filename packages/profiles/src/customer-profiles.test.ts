@@ -14,7 +14,7 @@ import {
   cacheTargets,
   type CacheBackend,
 } from '../test/targets.js';
-import { TcpProxy } from '../test/tcp-proxy.js';
+import { TcpProxy } from '@herald/testkit';
 import type { CustomerProfile, ProfileUpdate } from './customer-profile.js';
 import { CustomerProfiles, type CustomerProfilesOptions } from './customer-profiles.js';
 import { ProfileError } from './profile-error.js';

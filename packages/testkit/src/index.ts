@@ -4,3 +4,5 @@ export {
   type KafkaTestBrokerOptions,
 } from './kafka-broker/index.js';
 export { TestkitError, type TestkitErrorCode } from './testkit-error.js';
+export { kcat, kcatAvailable, type KcatResult } from './kcat.js';
+export { TcpProxy } from './tcp-proxy.js';

@@ -2,7 +2,7 @@ import { Partitioners, type Producer } from 'kafkajs';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { KafkaTestBroker } from '../src/index.js';
 import { createKafka, fastConsumerConfig, recordingLogger, uniqueName, waitFor } from './support/kafka.js';
-import { kcat, kcatAvailable } from './support/kcat.js';
+import { kcat, kcatAvailable } from '../src/kcat.js';
 
 /** librdkafka waits 500 ms per empty fetch by default; tests need not. */
 const FAST_FETCH = ['-X', 'fetch.wait.max.ms=50'];

@@ -1,27 +1,7 @@
-import { spawn, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KafkaTestBroker } from '@herald/testkit/kafka-broker';
+import { KafkaTestBroker, kcat, kcatAvailable } from '@herald/testkit';
 import { createKafkaLog } from '@herald/transport/kafka';
 import { uniqueName, waitFor } from './wait-for.js';
-
-const kcatAvailable = process.env.HERALD_SKIP_KCAT !== '1' && spawnSync('kcat', ['-V']).status === 0;
-
-/** Runs kcat without blocking the event loop the in-process broker needs. */
-function kcat(
-  args: string[],
-  input?: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('kcat', args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input ?? '');
-  });
-}
 
 // A second, independent Kafka client (librdkafka) reads what the driver writes and writes what it reads.
 describe.skipIf(!kcatAvailable)('kafka driver with kcat', () => {
@@ -73,7 +53,7 @@ describe.skipIf(!kcatAvailable)('kafka driver with kcat', () => {
     await log.ensureTopic(topic, { partitions: 1 });
     const { code, stderr } = await kcat(
       ['-b', broker.brokers[0]!, '-P', '-t', topic, '-K', ':'],
-      'k1:first\nk2:second\n',
+      { input: 'k1:first\nk2:second\n' },
     );
     expect(code, stderr).toBe(0);
     const got: string[] = [];

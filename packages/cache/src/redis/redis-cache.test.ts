@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { describeCacheContract } from '../../test/cache-contract.js';
 import { deleteKeys, redisUrl } from '../../test/redis-test-keys.js';
-import { TcpProxy } from '../../test/tcp-proxy.js';
+import { TcpProxy } from '@herald/testkit';
 import type { Cache } from '../cache.js';
 import { CacheError } from '../cache-error.js';
 import { RedisCache, type RedisCacheOptions } from './redis-cache.js';
