@@ -2,11 +2,7 @@ const marker = Symbol.for('@herald/core/error');
 
 /** Every way a core algorithm refuses its input. */
 export type CoreErrorCode =
-  | 'INVALID_ARGUMENT'
-  | 'INCOMPATIBLE'
-  | 'INVALID_SERIALIZATION'
-  | 'UNSTABLE_SYSTEM'
-  | 'EMPTY';
+  'INVALID_ARGUMENT' | 'INCOMPATIBLE' | 'INVALID_SERIALIZATION' | 'UNSTABLE_SYSTEM' | 'EMPTY';
 
 /**
  * The one error type `@herald/core` throws.
