@@ -1,0 +1,215 @@
+import type { CloseCode, ServerFrame } from '@herald/protocol';
+
+/** How a connection's frames reach the wire: a WebSocket or an SSE stream. */
+export interface FrameTransport {
+  readonly kind: 'ws' | 'sse';
+  /** Writes frames, already encoded, in one go. */
+  write(texts: readonly string[]): void;
+  /** Bytes written but not yet taken by the network. */
+  bufferedBytes(): number;
+  /** Calls `listener` once, the next time the transport drains. */
+  onceDrained(listener: () => void): void;
+  encode(frame: ServerFrame): string;
+  close(code: CloseCode, reason: string): void;
+}
+
+/** The limits a connection enforces. */
+export interface ConnectionLimits {
+  maxQueuedFrames: number;
+  maxBufferedBytes: number;
+}
+
+/** What a connection reports back to its gateway. */
+export interface ConnectionHooks {
+  onFramesWritten(count: number): void;
+  onTooSlow(connection: Connection): void;
+}
+
+const recentLiveLimit = 4096;
+
+interface PendingFrame {
+  frame: ServerFrame;
+  seq: number | undefined;
+}
+
+/**
+ * One subscriber's connection: a bounded queue of frames flushed once per tick, and the resume
+ * state that keeps live frames back until the missed ones are out.
+ */
+export class Connection {
+  readonly tenant: string;
+  readonly subscriber: string;
+  readonly transport: FrameTransport;
+  /**
+   * The resume floor: the client has (or was just sent, by the resume) every item up to this seq,
+   * so a live frame at or below it is a repeat.
+   */
+  lastSeq = 0;
+  // Live items may come out of seq order (made on different instances); exact repeats are caught here.
+  readonly #recentLive = new Set<number>();
+  #live = false;
+  #closed = false;
+  #pending: PendingFrame[] = [];
+  #queue: string[] = [];
+  #flushScheduled = false;
+  #waitingForDrain = false;
+  #flushWaiters: (() => void)[] = [];
+  readonly #limits: ConnectionLimits;
+  readonly #hooks: ConnectionHooks;
+
+  constructor(
+    tenant: string,
+    subscriber: string,
+    transport: FrameTransport,
+    limits: ConnectionLimits,
+    hooks: ConnectionHooks,
+  ) {
+    this.tenant = tenant;
+    this.subscriber = subscriber;
+    this.transport = transport;
+    this.#limits = limits;
+    this.#hooks = hooks;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  get live(): boolean {
+    return this.#live;
+  }
+
+  /** Frames waiting in the queue (not yet handed to the transport). */
+  get queued(): number {
+    return this.#queue.length + this.#pending.length;
+  }
+
+  /**
+   * A live frame: held back while resuming; a notification at or below the resume floor, or one
+   * already sent live, is a repeat and dropped.
+   */
+  pushLive(frame: ServerFrame, seq?: number): void {
+    if (this.#closed) return;
+    if (!this.#live) {
+      this.#pending.push({ frame, seq });
+      if (this.#pending.length + this.#queue.length > this.#limits.maxQueuedFrames) this.#tooSlow();
+      return;
+    }
+    this.#sendLive(frame, seq);
+  }
+
+  /** A frame sent now, whatever the resume state: welcome, replies, and the missed items in seq order (raising the floor). */
+  send(frame: ServerFrame, seq?: number): void {
+    if (this.#closed) return;
+    if (seq !== undefined) {
+      if (seq <= this.lastSeq) return;
+      this.lastSeq = seq;
+    }
+    this.#queue.push(this.transport.encode(frame));
+    if (this.#queue.length > this.#limits.maxQueuedFrames) {
+      this.#tooSlow();
+      return;
+    }
+    this.#schedule();
+  }
+
+  /** Ends the resume: `resume-complete`, then the live frames held back, repeats dropped. */
+  goLive(count: number): void {
+    if (this.#closed || this.#live) return;
+    this.send({ type: 'resume-complete', count, lastSeq: this.lastSeq });
+    this.#live = true;
+    const pending = this.#pending;
+    this.#pending = [];
+    const ordered = pending.filter((item) => item.seq !== undefined).sort((a, b) => a.seq! - b.seq!);
+    for (const item of ordered) this.#sendLive(item.frame, item.seq);
+    for (const item of pending) if (item.seq === undefined) this.send(item.frame);
+  }
+
+  /** Resolves once the queue has been handed to the transport and it is under its byte limit (or closed). */
+  whenFlushed(): Promise<void> {
+    if (this.#closed || (this.#queue.length === 0 && !this.#waitingForDrain)) return Promise.resolve();
+    return new Promise((resolve) => this.#flushWaiters.push(resolve));
+  }
+
+  /** Closes the transport and releases the queues. Safe to call twice. */
+  close(code: CloseCode, reason: string): void {
+    if (this.#closed) return;
+    this.#release();
+    this.transport.close(code, reason);
+  }
+
+  /** The transport went away on its own. */
+  released(): void {
+    if (!this.#closed) this.#release();
+  }
+
+  #release(): void {
+    this.#closed = true;
+    this.#queue = [];
+    this.#pending = [];
+    this.#recentLive.clear();
+    const waiters = this.#flushWaiters;
+    this.#flushWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  #sendLive(frame: ServerFrame, seq: number | undefined): void {
+    if (seq !== undefined) {
+      if (seq <= this.lastSeq || this.#recentLive.has(seq)) return;
+      this.#recentLive.add(seq);
+      if (this.#recentLive.size > recentLiveLimit) {
+        const oldest = this.#recentLive.values().next();
+        if (oldest.done !== true) this.#recentLive.delete(oldest.value);
+      }
+    }
+    this.send(frame);
+  }
+
+  #tooSlow(): void {
+    this.#hooks.onTooSlow(this);
+  }
+
+  #schedule(): void {
+    if (this.#flushScheduled || this.#waitingForDrain) return;
+    this.#flushScheduled = true;
+    setImmediate(() => {
+      this.#flushScheduled = false;
+      this.#flush();
+    });
+  }
+
+  #flush(): void {
+    if (this.#closed) return;
+    const room = this.#limits.maxBufferedBytes - this.transport.bufferedBytes();
+    let taken = 0;
+    let bytes = 0;
+    // Always take one frame, so a frame larger than the byte limit still goes out.
+    while (taken < this.#queue.length && (taken === 0 || bytes < room)) {
+      bytes += this.#queue[taken]!.length;
+      taken += 1;
+    }
+    if (room <= 0) taken = 0;
+    if (taken > 0) {
+      const batch = this.#queue.splice(0, taken);
+      this.transport.write(batch);
+      this.#hooks.onFramesWritten(batch.length);
+    }
+    if (this.#closed) return;
+    if (this.#queue.length > 0 || this.transport.bufferedBytes() >= this.#limits.maxBufferedBytes) {
+      this.#waitingForDrain = true;
+      this.transport.onceDrained(() => {
+        this.#waitingForDrain = false;
+        if (this.#queue.length > 0) this.#schedule();
+        else this.#resolveWaiters();
+      });
+      return;
+    }
+    this.#resolveWaiters();
+  }
+
+  #resolveWaiters(): void {
+    const waiters = this.#flushWaiters;
+    this.#flushWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}

@@ -1,0 +1,51 @@
+import {
+  notificationSchema,
+  stateFrameSchema,
+  subjectIdSchema,
+  type Notification,
+  type ServerFrame,
+} from '@herald/protocol';
+
+type StateFrame = Extract<ServerFrame, { type: 'state' }>;
+
+/** A delivery as it crosses instances, tagged with the instance that made it. */
+export type FanOutMessage =
+  | { v: 1; origin: string; kind: 'notification'; notification: Notification; replaces?: string[] }
+  | { v: 1; origin: string; kind: 'state'; subscriber: string; frame: StateFrame };
+
+/**
+ * A fan-out message from its text, validated, or `undefined` for anything else (a message from an
+ * incompatible version is ignored rather than trusted).
+ *
+ * @example
+ * const message = decodeFanOutMessage(text);
+ * if (message !== undefined && message.origin !== instanceId) fanOut(message);
+ */
+export function decodeFanOutMessage(text: string): FanOutMessage | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const record = value as Record<string, unknown>;
+  if (record['v'] !== 1 || typeof record['origin'] !== 'string') return undefined;
+  const origin = record['origin'];
+  if (record['kind'] === 'notification') {
+    const notification = notificationSchema.safeParse(record['notification']);
+    if (!notification.success) return undefined;
+    const replaces = record['replaces'];
+    if (Array.isArray(replaces) && replaces.every((id) => typeof id === 'string') && replaces.length > 0) {
+      return { v: 1, origin, kind: 'notification', notification: notification.data, replaces };
+    }
+    return { v: 1, origin, kind: 'notification', notification: notification.data };
+  }
+  if (record['kind'] === 'state') {
+    const subscriber = subjectIdSchema.safeParse(record['subscriber']);
+    const frame = stateFrameSchema.safeParse(record['frame']);
+    if (!subscriber.success || !frame.success) return undefined;
+    return { v: 1, origin, kind: 'state', subscriber: subscriber.data, frame: frame.data };
+  }
+  return undefined;
+}
