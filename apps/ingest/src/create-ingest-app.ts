@@ -1,0 +1,539 @@
+import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { Cache } from '@herald/cache';
+import type { CustomerProfile, CustomerProfiles, ProfileUpdate } from '@herald/profiles';
+import {
+  apiError,
+  apiErrorFromZod,
+  createLoggedEvent,
+  crmEventSchema,
+  customerUpdateSchema,
+  encodeLoggedEvent,
+  generateEventId,
+  maxBatchEvents as protocolMaxBatchEvents,
+  openApiDocument,
+  parseEventBatch,
+  subjectIdSchema,
+  type BatchItemResult,
+  type CrmEvent,
+  type CustomerUpdate,
+} from '@herald/protocol';
+import type { ApiKey, Store } from '@herald/store';
+import type { EventLog } from '@herald/transport';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { routePath } from 'hono/route';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Logger } from 'pino';
+import { Deduplicator, type ClaimResult, type DeduplicatorOptions } from './deduplicator.js';
+import { ErrorResponse } from './error-response.js';
+import { createIngestMetrics, type IngestMetrics } from './ingest-metrics.js';
+import { mapFailure } from './map-failure.js';
+import { readJsonBody } from './read-json-body.js';
+
+/** Limits on what one client may send. */
+export interface IngestLimits {
+  /** Largest request body, in bytes (413 above). @defaultValue 1_048_576 */
+  maxBodyBytes?: number;
+  /** Most events in one batch (413 above), at most 1000. @defaultValue 1000 */
+  maxBatchEvents?: number;
+  /** Requests per second per API key (429 above); 0 turns the limit off. @defaultValue 100 */
+  requestsPerSecond?: number;
+  /** Deepest nesting of arrays and objects in a body (400 above). @defaultValue 32 */
+  maxDepth?: number;
+  /** The `Retry-After` of a 503, in seconds. @defaultValue 5 */
+  retryAfterSeconds?: number;
+}
+
+/** What the ingest app is built from; it closes none of them. */
+export interface IngestDeps {
+  log: EventLog;
+  store: Store;
+  profiles: CustomerProfiles;
+  cache: Cache;
+  logger: Logger;
+  limits?: IngestLimits;
+  /** The log topic events are appended to. @defaultValue 'herald.events' */
+  topic?: string;
+  /** Dedup window and Bloom filter sizing. @defaultValue see {@link DeduplicatorOptions} */
+  dedup?: Omit<DeduplicatorOptions, 'now'>;
+  /** Metrics to record into. @defaultValue a new registry */
+  metrics?: IngestMetrics;
+  /** The clock (epoch ms). @defaultValue `Date.now` */
+  now?: () => number;
+}
+
+/** A built ingest app: its routes and its lifecycle. */
+export interface IngestApp extends AsyncDisposable {
+  readonly app: Hono<Env>;
+  readonly metrics: IngestMetrics;
+  /** Creates the topic and loads the dedup filter from the store. Idempotent. */
+  start(): Promise<void>;
+  /** Refuses new API requests (503) and waits for those in progress. Idempotent. */
+  close(): Promise<void>;
+}
+
+type Env = { Variables: { apiKey: ApiKey } };
+
+interface Prepared {
+  event: CrmEvent & { id: string };
+  keys: string[];
+  idempotencyKey: string | undefined;
+}
+
+function idempotencyId(tenant: string, key: string): string {
+  return `idk-${createHash('sha256').update(`${tenant}\u0000${key}`).digest('base64url').slice(0, 32)}`;
+}
+
+function toProfileUpdate(
+  tenantId: string,
+  id: string,
+  update: CustomerUpdate,
+  version: number,
+): ProfileUpdate {
+  const result: ProfileUpdate = { tenantId, id, version: update.version ?? version };
+  for (const field of ['name', 'email', 'phone', 'locale', 'timezone', 'ownerId'] as const) {
+    const value = update[field];
+    if (value !== undefined) result[field] = value;
+  }
+  if (update.attributes !== undefined) result.attributes = update.attributes;
+  return result;
+}
+
+function publicProfile(profile: CustomerProfile): Omit<CustomerProfile, 'tenantId'> {
+  const { tenantId: _tenantId, ...rest } = profile;
+  return rest;
+}
+
+function validate<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof ErrorResponse) throw error;
+    // A body nested deeply enough to exhaust the validator's stack is the client's fault.
+    throw ErrorResponse.of(400, 'invalid_request', 'the body is too deeply nested or too complex');
+  }
+}
+
+/**
+ * The CRM-facing ingest app: authenticates the API key, validates and deduplicates events,
+ * writes customer profiles through, appends events to the log and answers 202 once the append
+ * is durable. Also serves customer profiles, health, readiness, metrics and the OpenAPI document.
+ *
+ * @example
+ * const ingest = createIngestApp({ log, store, profiles, cache, logger });
+ * await ingest.start();
+ * serve({ fetch: ingest.app.fetch, port: 8080 });
+ */
+export function createIngestApp(deps: IngestDeps): IngestApp {
+  const { log, store, profiles, cache, logger } = deps;
+  const now = deps.now ?? Date.now;
+  const topic = deps.topic ?? 'herald.events';
+  const maxBodyBytes = deps.limits?.maxBodyBytes ?? 1_048_576;
+  const maxBatch = Math.min(deps.limits?.maxBatchEvents ?? protocolMaxBatchEvents, protocolMaxBatchEvents);
+  const requestsPerSecond = deps.limits?.requestsPerSecond ?? 100;
+  const retryAfterSeconds = deps.limits?.retryAfterSeconds ?? 5;
+  const maxDepth = deps.limits?.maxDepth ?? 32;
+  const metrics = deps.metrics ?? createIngestMetrics();
+  const dedup = new Deduplicator(store, { ...deps.dedup, now });
+  // Loaded now, not in start(): a "definitely new" from the filter must hold from the first request.
+  const warmed = dedup.warm();
+
+  let topicReady: Promise<void> | undefined;
+  let started: Promise<void> | undefined;
+  let closing = false;
+  let active = 0;
+  let idle: (() => void) | undefined;
+
+  const ensureTopic = (): Promise<void> => {
+    const ready =
+      topicReady ??
+      log.ensureTopic(topic).catch((error: unknown) => {
+        topicReady = undefined;
+        throw error;
+      });
+    topicReady = ready;
+    return ready;
+  };
+
+  const fail = (error: unknown, profilePrefix?: string): never => {
+    const response = mapFailure(error, retryAfterSeconds, profilePrefix);
+    if (response === undefined) throw error;
+    if (response.status === 503) logger.warn({ err: error }, 'dependency unavailable');
+    throw response;
+  };
+
+  const readIdempotencyKey = (c: Context): string | undefined => {
+    const key = c.req.header('idempotency-key');
+    if (key === undefined) return undefined;
+    if (key.length < 1 || key.length > 256) {
+      throw ErrorResponse.of(
+        400,
+        'invalid_field',
+        'Idempotency-Key must be 1–256 characters',
+        'Idempotency-Key',
+      );
+    }
+    return key;
+  };
+
+  const prepare = (
+    tenant: string,
+    event: CrmEvent,
+    idempotencyKey: string | undefined,
+    receivedAt: number,
+  ): Prepared => {
+    const derived = idempotencyKey === undefined ? undefined : idempotencyId(tenant, idempotencyKey);
+    const id = event.id ?? derived ?? generateEventId(receivedAt);
+    const keys = derived === undefined || derived === id ? [id] : [id, derived];
+    return { event: { ...event, id }, keys, idempotencyKey };
+  };
+
+  const writeProfile = async (
+    tenant: string,
+    event: CrmEvent,
+    receivedAt: number,
+    prefix: string,
+  ): Promise<void> => {
+    if (event.customer === undefined) return;
+    try {
+      await profiles.update(toProfileUpdate(tenant, event.customerId, event.customer, receivedAt));
+    } catch (error) {
+      fail(error, prefix);
+    }
+  };
+
+  const append = async (tenant: string, items: readonly Prepared[], receivedAt: number): Promise<void> => {
+    if (items.length === 0) return;
+    const started = performance.now();
+    try {
+      await ensureTopic();
+      const appendedAt = now();
+      await log.publish(
+        topic,
+        items.map(({ event, idempotencyKey }) => {
+          const logged = createLoggedEvent(event, {
+            tenant,
+            receivedAt,
+            appendedAt,
+            ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+          });
+          return { key: `${tenant}:${event.customerId}`, value: encodeLoggedEvent(logged) };
+        }),
+      );
+    } catch (error) {
+      fail(error);
+    }
+    metrics.appendDuration.observe((performance.now() - started) / 1000);
+  };
+
+  const commit = (claim: ClaimResult): void => {
+    if (claim.duplicate) return;
+    try {
+      claim.commit();
+    } catch (error) {
+      // The event is durable already: a retry may append it again, which consumers absorb by id.
+      logger.warn({ err: error }, 'could not record a processed event');
+    }
+  };
+
+  const app = new Hono<Env>();
+
+  app.use('*', async (c, next) => {
+    const startedAt = performance.now();
+    await next();
+    const matched = routePath(c as Context, -1);
+    const route = c.res.status === 404 && (matched === '*' || matched === '/*') ? 'unmatched' : matched;
+    const labels = { method: c.req.method, route, status: String(c.res.status) };
+    const seconds = (performance.now() - startedAt) / 1000;
+    metrics.requests.inc(labels);
+    metrics.requestDuration.observe(labels, seconds);
+    const apiKey = c.get('apiKey') as ApiKey | undefined;
+    logger.info(
+      {
+        method: c.req.method,
+        path: c.req.path,
+        route,
+        status: c.res.status,
+        ms: Math.round(seconds * 1e4) / 10,
+        ...(apiKey === undefined ? {} : { tenant: apiKey.tenantId, keyId: apiKey.id }),
+      },
+      'request',
+    );
+  });
+
+  app.onError((error, c) => {
+    if (error instanceof ErrorResponse) {
+      return c.json(error.body, error.status as ContentfulStatusCode, error.headers);
+    }
+    logger.error({ err: error, path: c.req.path }, 'unhandled error');
+    return c.json(apiError('internal', 'internal error'), 500);
+  });
+
+  app.notFound((c) => c.json(apiError('not_found', `no route ${c.req.method} ${c.req.path}`), 404));
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+
+  app.get('/readyz', async (c) => {
+    const checks = { log: false, store: false };
+    try {
+      // Not the memoised ensureTopic(): readiness must probe the log every time.
+      await log.ensureTopic(topic);
+      checks.log = true;
+    } catch (error) {
+      logger.warn({ err: error }, 'readiness: log unreachable');
+    }
+    try {
+      if (!store.closed) {
+        store.db.$client.prepare('SELECT 1').get();
+        checks.store = true;
+      }
+    } catch (error) {
+      logger.warn({ err: error }, 'readiness: store unreachable');
+    }
+    if (checks.log && checks.store && !closing) return c.json({ status: 'ready', checks });
+    const down = Object.entries(checks)
+      .filter(([, ok]) => !ok)
+      .map(([name]) => name);
+    const message = closing ? 'shutting down' : `unreachable: ${down.join(', ')}`;
+    return c.json(apiError('unavailable', message), 503, { 'Retry-After': String(retryAfterSeconds) });
+  });
+
+  app.get('/metrics', async (c) => {
+    return c.text(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType });
+  });
+
+  const document = openApiDocument({ title: 'Herald ingest API', version: '0.0.0' });
+  app.get('/openapi.json', (c) => c.json(document));
+
+  app.use('/v1/*', async (_c, next) => {
+    if (closing) {
+      throw ErrorResponse.of(503, 'unavailable', 'shutting down', undefined, {
+        'Retry-After': String(retryAfterSeconds),
+      });
+    }
+    active += 1;
+    try {
+      await next();
+    } finally {
+      active -= 1;
+      if (active === 0) idle?.();
+    }
+  });
+
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: (c) =>
+        c.json(apiError('payload_too_large', `the body is larger than ${maxBodyBytes} bytes`), 413),
+    }),
+  );
+
+  app.use('/v1/*', async (c, next) => {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '');
+    if (match === null) {
+      throw ErrorResponse.of(
+        401,
+        'unauthorized',
+        'missing API key (Authorization: Bearer <key>)',
+        undefined,
+        {
+          'WWW-Authenticate': 'Bearer',
+        },
+      );
+    }
+    let apiKey: ApiKey | undefined;
+    try {
+      apiKey = store.tenants.verifyApiKey(match[1]!);
+    } catch (error) {
+      fail(error);
+    }
+    if (apiKey === undefined) {
+      throw ErrorResponse.of(401, 'unauthorized', 'invalid or revoked API key', undefined, {
+        'WWW-Authenticate': 'Bearer',
+      });
+    }
+    c.set('apiKey', apiKey);
+    if (requestsPerSecond > 0) {
+      const second = Math.floor(now() / 1000);
+      let count = 0;
+      try {
+        count = await cache.increment(`ingest:rate:${apiKey.id}:${second}`, 1, { ttlMs: 2000 });
+      } catch (error) {
+        // Fail open: a cache outage must not stop ingestion.
+        logger.warn({ err: error }, 'rate limit counter unavailable');
+      }
+      if (count > requestsPerSecond) {
+        throw ErrorResponse.of(
+          429,
+          'rate_limited',
+          `more than ${requestsPerSecond} requests per second`,
+          undefined,
+          {
+            'Retry-After': '1',
+          },
+        );
+      }
+    }
+    await next();
+  });
+
+  app.post('/v1/events', async (c) => {
+    const receivedAt = now();
+    const tenant = c.get('apiKey').tenantId;
+    const idempotencyKey = readIdempotencyKey(c);
+    const body = await readJsonBody(c, maxDepth);
+    const parsed = validate(() => crmEventSchema.safeParse(body));
+    if (!parsed.success) {
+      metrics.events.inc({ outcome: 'rejected' });
+      throw new ErrorResponse(400, apiErrorFromZod(parsed.error));
+    }
+    const item = prepare(tenant, parsed.data, idempotencyKey, receivedAt);
+    const claim = await dedup.claim(tenant, item.keys);
+    if (claim.duplicate) {
+      metrics.events.inc({ outcome: 'duplicate' });
+      return c.json({ id: item.event.id, status: 'duplicate', duplicate: true }, 202);
+    }
+    try {
+      await writeProfile(tenant, item.event, receivedAt, 'customer');
+      await append(tenant, [item], receivedAt);
+      commit(claim);
+    } finally {
+      claim.release();
+    }
+    metrics.events.inc({ outcome: 'accepted' });
+    return c.json({ id: item.event.id, status: 'accepted', duplicate: false }, 202);
+  });
+
+  app.post('/v1/events/batch', async (c) => {
+    const receivedAt = now();
+    const tenant = c.get('apiKey').tenantId;
+    const idempotencyKey = readIdempotencyKey(c);
+    const body = await readJsonBody(c, maxDepth);
+    const events =
+      typeof body === 'object' && body !== null ? (body as { events?: unknown }).events : undefined;
+    if (Array.isArray(events) && events.length > maxBatch) {
+      throw ErrorResponse.of(
+        413,
+        'payload_too_large',
+        `events: at most ${maxBatch} events per batch`,
+        'events',
+      );
+    }
+    const parsed = validate(() => parseEventBatch(body));
+    if (!parsed.success) throw new ErrorResponse(400, parsed.error);
+
+    const results: BatchItemResult[] = [];
+    const fresh: { index: number; item: Prepared; claim: ClaimResult & { duplicate: false } }[] = [];
+    const seen = new Set<string>();
+    try {
+      for (const entry of parsed.items) {
+        if ('error' in entry) {
+          results[entry.index] = { index: entry.index, status: 'rejected', error: entry.error };
+          continue;
+        }
+        const key = idempotencyKey === undefined ? undefined : `${idempotencyKey}#${entry.index}`;
+        const item = prepare(tenant, entry.event, key, receivedAt);
+        if (item.keys.some((k) => seen.has(k))) {
+          results[entry.index] = { index: entry.index, status: 'duplicate', id: item.event.id };
+          continue;
+        }
+        for (const k of item.keys) seen.add(k);
+        const claim = await dedup.claim(tenant, item.keys);
+        if (claim.duplicate) {
+          results[entry.index] = { index: entry.index, status: 'duplicate', id: item.event.id };
+          continue;
+        }
+        fresh.push({ index: entry.index, item, claim });
+      }
+      const toAppend: typeof fresh = [];
+      for (const entry of fresh) {
+        try {
+          await writeProfile(tenant, entry.item.event, receivedAt, `events[${entry.index}].customer`);
+          toAppend.push(entry);
+        } catch (error) {
+          if (!(error instanceof ErrorResponse) || error.status !== 400) throw error;
+          results[entry.index] = { index: entry.index, status: 'rejected', error: error.body.error };
+        }
+      }
+      await append(
+        tenant,
+        toAppend.map((entry) => entry.item),
+        receivedAt,
+      );
+      for (const entry of toAppend) {
+        commit(entry.claim);
+        results[entry.index] = { index: entry.index, status: 'accepted', id: entry.item.event.id };
+      }
+    } finally {
+      for (const entry of fresh) entry.claim.release();
+    }
+    const count = (status: BatchItemResult['status']): number =>
+      results.filter((result) => result.status === status).length;
+    const totals = {
+      accepted: count('accepted'),
+      duplicates: count('duplicate'),
+      rejected: count('rejected'),
+    };
+    metrics.events.inc({ outcome: 'accepted' }, totals.accepted);
+    metrics.events.inc({ outcome: 'duplicate' }, totals.duplicates);
+    metrics.events.inc({ outcome: 'rejected' }, totals.rejected);
+    const firstRejected = results.find((result) => result.status === 'rejected');
+    if (totals.rejected === results.length && firstRejected !== undefined) {
+      // Nothing was taken: a client error, answered 4xx, with the per-item results beside it.
+      return c.json({ error: firstRejected.error, results, ...totals }, 400);
+    }
+    return c.json({ results, ...totals }, 202);
+  });
+
+  const customerId = (c: Context): string => {
+    const result = subjectIdSchema.safeParse(c.req.param('id'));
+    if (!result.success) throw new ErrorResponse(400, apiErrorFromZod(result.error, ['id']));
+    return result.data;
+  };
+
+  app.get('/v1/customers/:id', async (c) => {
+    const id = customerId(c);
+    let profile: CustomerProfile | undefined;
+    try {
+      profile = await profiles.get(c.get('apiKey').tenantId, id);
+    } catch (error) {
+      fail(error);
+    }
+    if (profile === undefined) throw ErrorResponse.of(404, 'not_found', `no customer ${id}`);
+    return c.json(publicProfile(profile));
+  });
+
+  app.put('/v1/customers/:id', async (c) => {
+    const id = customerId(c);
+    const body = await readJsonBody(c, maxDepth);
+    const parsed = validate(() => customerUpdateSchema.safeParse(body));
+    if (!parsed.success) throw new ErrorResponse(400, apiErrorFromZod(parsed.error));
+    let result: Awaited<ReturnType<CustomerProfiles['update']>> | undefined;
+    try {
+      result = await profiles.update(toProfileUpdate(c.get('apiKey').tenantId, id, parsed.data, now()));
+    } catch (error) {
+      fail(error);
+    }
+    if (result?.profile === undefined) throw ErrorResponse.of(404, 'not_found', `no customer ${id}`);
+    return c.json({ ...publicProfile(result.profile), applied: result.applied });
+  });
+
+  const start = (): Promise<void> => {
+    started ??= (async () => {
+      await ensureTopic();
+      logger.info({ topic, warmed }, 'ingest started');
+    })();
+    return started;
+  };
+
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing = true;
+    closed ??= active === 0 ? Promise.resolve() : new Promise<void>((resolve) => (idle = resolve));
+    return closed;
+  };
+
+  return { app, metrics, start, close, [Symbol.asyncDispose]: close };
+}

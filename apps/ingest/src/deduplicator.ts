@@ -1,0 +1,120 @@
+import { TimeWindowedBloomFilter } from '@herald/core';
+import type { Store } from '@herald/store';
+
+/** Settings of a {@link Deduplicator}. */
+export interface DeduplicatorOptions {
+  /** How long an accepted event id counts as seen, in ms. @defaultValue 86_400_000 (24 h) */
+  windowMs?: number;
+  /** Distinct events expected per window, for sizing the Bloom filter. @defaultValue 100_000 */
+  expectedItems?: number;
+  /** False-positive rate of the Bloom filter. @defaultValue 0.001 */
+  falsePositiveRate?: number;
+  /**
+   * `'on-bloom-hit'` trusts a "definitely new" answer of the filter (warmed from the store at
+   * start); `'always'` asks the store every time, for several ingest instances sharing one store.
+   * @defaultValue 'on-bloom-hit'
+   */
+  exactCheck?: 'on-bloom-hit' | 'always';
+  /** @defaultValue `Date.now` */
+  now?: () => number;
+}
+
+/** What {@link Deduplicator.claim} answers. */
+export type ClaimResult = { duplicate: true } | { duplicate: false; commit: () => void; release: () => void };
+
+const sep = '\u0000';
+
+/**
+ * Idempotency for incoming events: a time-windowed Bloom filter as the fast path, the store's
+ * `processed_events` table as the exact answer behind a "probably seen", and an in-flight set
+ * so two concurrent requests with one id append once.
+ *
+ * @example
+ * const claim = await dedup.claim('acme', ['evt-1']);
+ * if (claim.duplicate) return duplicate();
+ * try { await publish(); claim.commit(); } finally { claim.release(); }
+ */
+export class Deduplicator {
+  readonly #store: Store;
+  readonly #bloom: TimeWindowedBloomFilter;
+  readonly #windowMs: number;
+  readonly #exactCheck: 'on-bloom-hit' | 'always';
+  readonly #now: () => number;
+  readonly #inFlight = new Map<string, Promise<void>>();
+
+  constructor(store: Store, options: DeduplicatorOptions = {}) {
+    this.#store = store;
+    this.#windowMs = options.windowMs ?? 86_400_000;
+    this.#exactCheck = options.exactCheck ?? 'on-bloom-hit';
+    this.#now = options.now ?? Date.now;
+    this.#bloom = new TimeWindowedBloomFilter({
+      window: this.#windowMs,
+      expectedItems: options.expectedItems ?? 100_000,
+      falsePositiveRate: options.falsePositiveRate ?? 0.001,
+      now: this.#now,
+    });
+  }
+
+  /**
+   * Loads the ids the store still remembers into the filter, so that after a restart a
+   * "definitely new" answer stays true. Returns how many were loaded.
+   *
+   * @example
+   * dedup.warm(); // 1234
+   */
+  warm(): number {
+    const rows = this.#store.db.$client
+      .prepare('SELECT tenant_id AS tenantId, event_id AS eventId FROM processed_events WHERE expires_at > ?')
+      .iterate(this.#now()) as IterableIterator<{ tenantId: string; eventId: string }>;
+    let count = 0;
+    for (const row of rows) {
+      this.#bloom.add(row.tenantId + sep + row.eventId);
+      count += 1;
+    }
+    return count;
+  }
+
+  /**
+   * Checks the keys of one event (its id, and its `Idempotency-Key` if any). A duplicate when
+   * any was processed; otherwise the keys are held in flight until `release`, and `commit`
+   * records them as processed (call it only once the event is durable in the log).
+   *
+   * @example
+   * const claim = await dedup.claim('acme', ['evt-1']);
+   */
+  async claim(tenantId: string, keys: readonly string[]): Promise<ClaimResult> {
+    const full = keys.map((key) => tenantId + sep + key);
+    for (;;) {
+      const pending = full.map((key) => this.#inFlight.get(key)).find((p) => p !== undefined);
+      if (pending === undefined) break;
+      await pending;
+    }
+    for (const [index, key] of full.entries()) {
+      const probablySeen = this.#exactCheck === 'always' || this.#bloom.has(key);
+      if (probablySeen && this.#store.processedEvents.isProcessed(tenantId, keys[index]!)) {
+        this.#bloom.add(key);
+        return { duplicate: true };
+      }
+    }
+    let done!: () => void;
+    const settled = new Promise<void>((resolve) => (done = resolve));
+    for (const key of full) this.#inFlight.set(key, settled);
+    let released = false;
+    return {
+      duplicate: false,
+      commit: () => {
+        const expiresAt = this.#now() + this.#windowMs;
+        this.#store.transaction(() => {
+          for (const key of keys) this.#store.processedEvents.markProcessed(tenantId, key, expiresAt);
+        });
+        for (const key of full) this.#bloom.add(key);
+      },
+      release: () => {
+        if (released) return;
+        released = true;
+        for (const key of full) if (this.#inFlight.get(key) === settled) this.#inFlight.delete(key);
+        done();
+      },
+    };
+  }
+}

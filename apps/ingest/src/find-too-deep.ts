@@ -1,0 +1,24 @@
+/**
+ * The path of the first array or object nested deeper than `maxDepth` in a parsed JSON value,
+ * or `undefined`. Iterative, so no input can exhaust the stack; the app refuses such bodies
+ * because validators and `JSON.stringify` further down recurse.
+ *
+ * @example
+ * findTooDeep({ data: { a: [[[]]] } }, 3) // ['data', 'a', 0]
+ */
+export function findTooDeep(value: unknown, maxDepth: number): PropertyKey[] | undefined {
+  const stack: { value: unknown; path: PropertyKey[] }[] = [{ value, path: [] }];
+  while (stack.length > 0) {
+    const { value: current, path } = stack.pop()!;
+    if (typeof current !== 'object' || current === null) continue;
+    if (path.length >= maxDepth) return path;
+    const entries: [PropertyKey, unknown][] = Array.isArray(current)
+      ? current.map((item, index): [PropertyKey, unknown] => [index, item])
+      : Object.entries(current);
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [key, child] = entries[i]!;
+      if (typeof child === 'object' && child !== null) stack.push({ value: child, path: [...path, key] });
+    }
+  }
+  return undefined;
+}
