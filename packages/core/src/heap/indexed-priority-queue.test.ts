@@ -1,0 +1,331 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CoreError } from '../core-error.js';
+import { IndexedPriorityQueue, type IndexedEntry } from './indexed-priority-queue.js';
+
+const ascending = (a: number, b: number): number => a - b;
+
+// The reference: a sorted array where a newcomer goes after every equal value (FIFO);
+// `update` behaves as remove then push, as documented.
+class SortedModel {
+  readonly entries: { key: string; value: number }[] = [];
+
+  has(key: string): boolean {
+    return this.entries.some((e) => e.key === key);
+  }
+
+  get(key: string): number | undefined {
+    return this.entries.find((e) => e.key === key)?.value;
+  }
+
+  push(key: string, value: number): void {
+    let i = this.entries.length;
+    while (i > 0 && (this.entries[i - 1] as { value: number }).value > value) i--;
+    this.entries.splice(i, 0, { key, value });
+  }
+
+  remove(key: string): boolean {
+    const i = this.entries.findIndex((e) => e.key === key);
+    if (i === -1) return false;
+    this.entries.splice(i, 1);
+    return true;
+  }
+}
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (error) {
+    if (CoreError.isInstance(error)) return error.code;
+    throw error;
+  }
+  return undefined;
+}
+
+function entries(list: readonly IndexedEntry<string, number>[]): [string, number][] {
+  return list.map((e) => [e.key, e.value]);
+}
+
+type Op =
+  | { kind: 'push'; key: string; value: number }
+  | { kind: 'update'; key: string; value: number }
+  | { kind: 'remove'; key: string }
+  | { kind: 'pop' }
+  | { kind: 'peek' }
+  | { kind: 'drain' }
+  | { kind: 'clear' };
+
+// Few values, so ties are common. A few keys make duplicate pushes and updates of missing
+// keys common; many keys (and fewer pops) grow the queue past its initial capacity.
+function operations(keys: number, shrinking: 'often' | 'rarely'): fc.Arbitrary<Op> {
+  const key = fc.integer({ min: 0, max: keys - 1 }).map((k) => `k${k}`);
+  const value = fc.integer({ min: 0, max: 4 });
+  const often = shrinking === 'often';
+  return fc.oneof(
+    { weight: 8, arbitrary: fc.record({ kind: fc.constant('push' as const), key, value }) },
+    { weight: 4, arbitrary: fc.record({ kind: fc.constant('update' as const), key, value }) },
+    { weight: often ? 4 : 1, arbitrary: fc.record({ kind: fc.constant('remove' as const), key }) },
+    { weight: often ? 5 : 1, arbitrary: fc.constant({ kind: 'pop' as const }) },
+    { weight: 2, arbitrary: fc.constant({ kind: 'peek' as const }) },
+    ...(often
+      ? [
+          { weight: 1, arbitrary: fc.constant({ kind: 'drain' as const }) },
+          { weight: 1, arbitrary: fc.constant({ kind: 'clear' as const }) },
+        ]
+      : []),
+  );
+}
+
+describe('IndexedPriorityQueue', () => {
+  it.each([
+    ['few keys', 12, 'often', 300, 100],
+    ['many keys', 64, 'rarely', 300, 60],
+  ] as const)(
+    'matches a stable sorted-array model under random operations (%s)',
+    (_name, keys, shrinking, length, numRuns) => {
+      fc.assert(
+        fc.property(fc.array(operations(keys, shrinking), { maxLength: length, size: 'max' }), (ops) => {
+          const queue = new IndexedPriorityQueue<string, number>(ascending);
+          const model = new SortedModel();
+          for (const o of ops) {
+            switch (o.kind) {
+              case 'push':
+                if (model.has(o.key)) {
+                  expect(codeOf(() => queue.push(o.key, o.value))).toBe('INVALID_ARGUMENT');
+                } else {
+                  queue.push(o.key, o.value);
+                  model.push(o.key, o.value);
+                }
+                break;
+              case 'update':
+                if (model.has(o.key)) {
+                  queue.update(o.key, o.value);
+                  model.remove(o.key);
+                  model.push(o.key, o.value);
+                } else {
+                  expect(codeOf(() => queue.update(o.key, o.value))).toBe('INVALID_ARGUMENT');
+                }
+                break;
+              case 'remove':
+                expect(queue.remove(o.key)).toBe(model.remove(o.key));
+                break;
+              case 'pop': {
+                const popped = queue.pop();
+                const expected = model.entries.shift();
+                expect(popped && { key: popped.key, value: popped.value }).toEqual(expected);
+                break;
+              }
+              case 'peek': {
+                const head = queue.peek();
+                expect(head && { key: head.key, value: head.value }).toEqual(model.entries[0]);
+                break;
+              }
+              case 'drain':
+                expect(entries(queue.drain())).toEqual(model.entries.splice(0).map((e) => [e.key, e.value]));
+                break;
+              case 'clear':
+                queue.clear();
+                model.entries.length = 0;
+                break;
+            }
+            expect(queue.size).toBe(model.entries.length);
+            const probe = 'key' in o ? o.key : 'k0';
+            expect(queue.has(probe)).toBe(model.has(probe));
+            expect(queue.get(probe)).toBe(model.get(probe));
+          }
+          expect(entries(queue.drain())).toEqual(model.entries.map((e) => [e.key, e.value]));
+        }),
+        { numRuns },
+      );
+    },
+  );
+
+  it('is stable: equal values leave in push order', () => {
+    const queue = new IndexedPriorityQueue<number, number>(ascending);
+    for (let k = 0; k < 60; k++) queue.push(k, k % 3);
+    const order = queue.drain().map((e) => e.key);
+    const keys = Array.from({ length: 60 }, (_, k) => k);
+    const expected = [0, 1, 2].flatMap((v) => keys.filter((k) => k % 3 === v));
+    expect(order).toEqual(expected);
+  });
+
+  it('sends an updated entry behind entries already queued with its new value', () => {
+    const queue = new IndexedPriorityQueue<string, number>(ascending);
+    queue.push('a', 1);
+    queue.push('b', 2);
+    queue.push('c', 2);
+    queue.update('a', 2);
+    queue.push('d', 2);
+    expect(queue.drain().map((e) => e.key)).toEqual(['b', 'c', 'a', 'd']);
+  });
+
+  // Pushed in ascending order, the heap is laid out exactly as pushed: k0 is the head,
+  // k2 an inner node with two children, k4 a leaf on the left, k6 the tail.
+  function sevenEntries(): IndexedPriorityQueue<string, number> {
+    const queue = new IndexedPriorityQueue<string, number>(ascending);
+    for (let i = 0; i < 7; i++) queue.push(`k${i}`, i * 10);
+    return queue;
+  }
+  const remaining = (queue: IndexedPriorityQueue<string, number>): string[] =>
+    queue.drain().map((e) => e.key);
+
+  it.each([
+    ['head', 'k0'],
+    ['middle', 'k2'],
+    ['tail', 'k6'],
+  ])('removes the %s', (_where, victim) => {
+    const queue = sevenEntries();
+    expect(queue.remove(victim)).toBe(true);
+    expect(queue.has(victim)).toBe(false);
+    expect(queue.size).toBe(6);
+    expect(remaining(queue)).toEqual(['k0', 'k1', 'k2', 'k3', 'k4', 'k5', 'k6'].filter((k) => k !== victim));
+  });
+
+  it('removing from the middle can move the last entry up (not only down)', () => {
+    const queue = new IndexedPriorityQueue<string, number>(ascending);
+    // Left subtree large values, right subtree small: the tail (right side) must climb
+    // when it fills a hole in the left subtree.
+    for (const [k, v] of [
+      ['root', 0],
+      ['L', 50],
+      ['R', 1],
+      ['LL', 60],
+      ['LR', 70],
+      ['RL', 2],
+      ['RR', 3],
+    ] as const) {
+      queue.push(k, v);
+    }
+    expect(queue.remove('LL')).toBe(true);
+    expect(queue.drain().map((e) => e.key)).toEqual(['root', 'R', 'RL', 'RR', 'L', 'LR']);
+  });
+
+  it('lets an entry that fills a hole climb past a newer parent with an equal value', () => {
+    const queue = new IndexedPriorityQueue<string, number>(ascending);
+    for (const [k, v] of [
+      ['R', 0],
+      ['P', 1],
+      ['Q', 0],
+      ['X', 2],
+      ['Y', 2],
+      ['Z', 5],
+      ['L', 1],
+    ] as const) {
+      queue.push(k, v);
+    }
+    queue.update('P', 1); // P stays a parent, now newer than L
+    queue.remove('X'); // L, the last entry, fills X's hole under P
+    expect(remaining(queue)).toEqual(['R', 'Q', 'L', 'P', 'Y', 'Z']);
+  });
+
+  it.each([
+    ['head down', 'k0', 35, ['k1', 'k2', 'k3', 'k0', 'k4', 'k5', 'k6']],
+    ['middle up', 'k4', -1, ['k4', 'k0', 'k1', 'k2', 'k3', 'k5', 'k6']],
+    ['middle down', 'k2', 100, ['k0', 'k1', 'k3', 'k4', 'k5', 'k6', 'k2']],
+    ['tail up', 'k6', 5, ['k0', 'k6', 'k1', 'k2', 'k3', 'k4', 'k5']],
+    ['head in place', 'k0', 0, ['k0', 'k1', 'k2', 'k3', 'k4', 'k5', 'k6']],
+  ] as const)('updates the %s', (_where, k, v, order) => {
+    const queue = sevenEntries();
+    queue.update(k, v);
+    expect(queue.get(k)).toBe(v);
+    expect(queue.size).toBe(7);
+    expect(remaining(queue)).toEqual(order);
+  });
+
+  it('removes an absent key with false and keeps the rest', () => {
+    const queue = sevenEntries();
+    expect(queue.remove('nope')).toBe(false);
+    queue.pop();
+    expect(queue.remove('k0')).toBe(false);
+    expect(queue.size).toBe(6);
+  });
+
+  it('returns undefined from pop, peek and get when empty', () => {
+    const queue = new IndexedPriorityQueue<string, number>(ascending);
+    expect(queue.pop()).toBeUndefined();
+    expect(queue.peek()).toBeUndefined();
+    expect(queue.get('x')).toBeUndefined();
+    expect(queue.has('x')).toBe(false);
+    queue.push('x', 1);
+    expect(queue.pop()).toEqual({ key: 'x', value: 1 });
+    expect(queue.pop()).toBeUndefined();
+    expect(queue.has('x')).toBe(false);
+  });
+
+  it('drains in order, empties and stays reusable', () => {
+    const queue = new IndexedPriorityQueue<string, number>(ascending);
+    queue.push('c', 3);
+    queue.push('a', 1);
+    queue.push('b', 2);
+    expect(entries(queue.drain())).toEqual([
+      ['a', 1],
+      ['b', 2],
+      ['c', 3],
+    ]);
+    expect(queue.size).toBe(0);
+    expect(queue.has('a')).toBe(false);
+    queue.push('a', 9);
+    expect(queue.peek()?.value).toBe(9);
+  });
+
+  it('clear forgets keys too', () => {
+    const queue = sevenEntries();
+    queue.clear();
+    expect(queue.size).toBe(0);
+    expect(queue.has('k3')).toBe(false);
+    queue.push('k3', 1);
+    expect(queue.size).toBe(1);
+  });
+
+  it('hands out entries that do not change when the key is updated later', () => {
+    const queue = new IndexedPriorityQueue<string, number>(ascending);
+    queue.push('a', 1);
+    const head = queue.peek();
+    queue.update('a', 5);
+    expect(head).toEqual({ key: 'a', value: 1 });
+    expect(queue.peek()).toEqual({ key: 'a', value: 5 });
+  });
+
+  it('iterates a snapshot of its entries', () => {
+    const queue = sevenEntries();
+    const keys = [...queue].map((e) => e.key).sort();
+    expect(keys).toEqual(['k0', 'k1', 'k2', 'k3', 'k4', 'k5', 'k6']);
+    expect(queue.size).toBe(7);
+  });
+
+  it('rejects a duplicate push with INVALID_ARGUMENT and leaves the entry alone', () => {
+    const queue = new IndexedPriorityQueue<string, number>(ascending);
+    queue.push('a', 1);
+    let caught: unknown;
+    try {
+      queue.push('a', 0);
+    } catch (error) {
+      caught = error;
+    }
+    expect(CoreError.isInstance(caught)).toBe(true);
+    expect((caught as CoreError).code).toBe('INVALID_ARGUMENT');
+    expect((caught as CoreError).message).toContain('"a"');
+    expect(queue.size).toBe(1);
+    expect(queue.get('a')).toBe(1);
+  });
+
+  it('rejects an update of a missing key with INVALID_ARGUMENT instead of inserting', () => {
+    const queue = new IndexedPriorityQueue<string, number>(ascending);
+    queue.push('a', 1);
+    queue.pop();
+    let caught: unknown;
+    try {
+      queue.update('a', 2);
+    } catch (error) {
+      caught = error;
+    }
+    expect(CoreError.isInstance(caught)).toBe(true);
+    expect((caught as CoreError).code).toBe('INVALID_ARGUMENT');
+    expect(queue.size).toBe(0);
+    expect(queue.has('a')).toBe(false);
+  });
+
+  it('rejects a missing comparator with INVALID_ARGUMENT', () => {
+    expect(codeOf(() => new IndexedPriorityQueue<string, number>(null as never))).toBe('INVALID_ARGUMENT');
+  });
+});
