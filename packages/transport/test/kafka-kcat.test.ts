@@ -51,10 +51,9 @@ describe.skipIf(!kcatAvailable)('kafka driver with kcat', () => {
     });
     const topic = uniqueName('from-kcat');
     await log.ensureTopic(topic, { partitions: 1 });
-    const { code, stderr } = await kcat(
-      ['-b', broker.brokers[0]!, '-P', '-t', topic, '-K', ':'],
-      { input: 'k1:first\nk2:second\n' },
-    );
+    const { code, stderr } = await kcat(['-b', broker.brokers[0]!, '-P', '-t', topic, '-K', ':'], {
+      input: 'k1:first\nk2:second\n',
+    });
     expect(code, stderr).toBe(0);
     const got: string[] = [];
     await log.subscribe({
