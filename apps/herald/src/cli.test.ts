@@ -13,6 +13,7 @@ describe('herald CLI', () => {
     const { stdout } = await herald('start');
     expect(stdout).toContain('@herald/transport');
     expect(stdout).toContain('@herald/core');
+    expect(stdout).toContain('@herald/ingest');
   });
 
   it('refuses an unknown command with exit code 2 and the usage', async () => {
