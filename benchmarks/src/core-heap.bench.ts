@@ -62,7 +62,7 @@ function keyIndexAlone(): void {
 
 const fast: Contestant = { name: 'fastpriorityqueue', fn: pushPopFast };
 // Each call takes a few hundred ms; rounds interleave contestants against machine noise.
-const timing = { opsPerCall: N, time: 100, rounds: 3 };
+const timing = { opsPerCall: N, time: 100, rounds: 3, iterations: 4 };
 
 /** PriorityQueue and IndexedPriorityQueue against fastpriorityqueue and heap-js. */
 export default async function (): Promise<void> {

@@ -35,6 +35,11 @@ export interface CompareOptions {
   time?: number;
   /** Rounds, interleaving contestants so machine noise hits all of them alike. @defaultValue 3 */
   rounds?: number;
+  /**
+   * Fewest calls per contestant per round, whatever `time` says; lower it for operations
+   * that take a large fraction of a second per call. @defaultValue 64
+   */
+  iterations?: number;
 }
 
 const collected: ComparisonResult[] = [];
@@ -54,12 +59,28 @@ function median(values: number[]): number {
  * and prints ops/s and the ratio ours ÷ peer (above 1 means ours is faster).
  */
 export async function compare(options: CompareOptions): Promise<ComparisonResult> {
-  const { suite, operation, ours, peers, target, opsPerCall = 1, time = 400, rounds = 3 } = options;
+  const {
+    suite,
+    operation,
+    ours,
+    peers,
+    target,
+    opsPerCall = 1,
+    time = 400,
+    rounds = 3,
+    iterations = 64,
+  } = options;
   const contestants = [ours, ...peers];
   const samples = new Map<string, number[]>(contestants.map((c) => [c.name, []]));
   for (let round = 0; round < rounds; round++) {
     for (const contestant of contestants) {
-      const bench = new Bench({ time, warmup: round === 0, warmupTime: 100 });
+      const bench = new Bench({
+        time,
+        iterations,
+        warmup: round === 0,
+        warmupTime: 100,
+        warmupIterations: Math.min(16, iterations),
+      });
       bench.add(
         contestant.name,
         contestant.fn,
