@@ -285,15 +285,15 @@ export class IndexedPriorityQueue<K, T> {
     this.#siftDown(i, value, id);
   }
 
-  // Moves the entry up from the hole at `i` while it ranks before its parent.
-  #siftUp(i: number, value: T, id: number): void {
+  // Moves the entry up from the hole at `i` while it ranks before its parent, no higher than `top`.
+  #siftUp(i: number, value: T, id: number, top = 0): void {
     const values = this.#values;
     const ids = this.#ids;
     const positions = this.#positions;
     const seqs = this.#seqs;
     const compare = this.#compare;
     const seq = seqs[id] as number;
-    while (i > 0) {
+    while (i > top) {
       const parent = (i - 1) >>> 1;
       const above = values[parent] as T;
       const aboveId = ids[parent] as number;
@@ -318,7 +318,6 @@ export class IndexedPriorityQueue<K, T> {
     const seqs = this.#seqs;
     const compare = this.#compare;
     const size = values.length;
-    const seq = seqs[id] as number;
     let i = start;
     let child = 2 * i + 1;
     while (child < size) {
@@ -341,19 +340,6 @@ export class IndexedPriorityQueue<K, T> {
       i = child;
       child = 2 * i + 1;
     }
-    while (i > start) {
-      const parent = (i - 1) >>> 1;
-      const above = values[parent] as T;
-      const aboveId = ids[parent] as number;
-      const c = compare(value, above);
-      if (c > 0 || (c === 0 && seq > (seqs[aboveId] as number))) break;
-      values[i] = above;
-      ids[i] = aboveId;
-      positions[aboveId] = i;
-      i = parent;
-    }
-    values[i] = value;
-    ids[i] = id;
-    positions[id] = i;
+    this.#siftUp(i, value, id, start);
   }
 }

@@ -191,12 +191,12 @@ export class PriorityQueue<T> {
     if (this.#seqs.length > RETAINED_CAPACITY) this.#seqs = new Uint32Array(INITIAL_CAPACITY);
   }
 
-  // Moves `item` up from the hole at `i` while it ranks before its parent.
-  #siftUp(i: number, item: T, seq: number): void {
+  // Moves `item` up from the hole at `i` while it ranks before its parent, no higher than `top`.
+  #siftUp(i: number, item: T, seq: number, top = 0): void {
     const items = this.#items;
     const seqs = this.#seqs;
     const compare = this.#compare;
-    while (i > 0) {
+    while (i > top) {
       const parent = (i - 1) >>> 1;
       const above = items[parent] as T;
       const c = compare(item, above);
@@ -235,16 +235,6 @@ export class PriorityQueue<T> {
       i = child;
       child = 2 * i + 1;
     }
-    while (i > start) {
-      const parent = (i - 1) >>> 1;
-      const above = items[parent] as T;
-      const c = compare(item, above);
-      if (c > 0 || (c === 0 && seq > (seqs[parent] as number))) break;
-      items[i] = above;
-      seqs[i] = seqs[parent] as number;
-      i = parent;
-    }
-    items[i] = item;
-    seqs[i] = seq;
+    this.#siftUp(i, item, seq, start);
   }
 }
