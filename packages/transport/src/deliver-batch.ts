@@ -1,3 +1,4 @@
+import { setTimeout } from 'node:timers/promises';
 import type { ConsumedBatch, ConsumedRecord, LogRecord, SubscribeOptions } from './event-log.js';
 
 /** Headers a dead-lettered record carries, besides its own. */
@@ -17,7 +18,6 @@ export interface DeliveryContext {
   publishDeadLetter: (topic: string, record: LogRecord) => Promise<void>;
   /** True once the member is leaving: stop retrying and leave the batch uncommitted. */
   isStopping: () => boolean;
-  sleep: (ms: number) => Promise<void>;
 }
 
 /** How a delivery ended: every record handled (or dead-lettered), or abandoned because the member stops. */
@@ -95,7 +95,7 @@ async function retryRecord(
     }
     if (attempts > 0) {
       if (context.isStopping()) return 'stopped';
-      await context.sleep(backoff(Math.min(attempts, 30), initialMs, maxMs));
+      await setTimeout(backoff(Math.min(attempts, 30), initialMs, maxMs));
       if (context.isStopping()) return 'stopped';
     }
     try {

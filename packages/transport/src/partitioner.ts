@@ -58,3 +58,18 @@ function asciiBytes(key: string): Uint8Array | undefined {
   }
   return scratch.subarray(0, length);
 }
+
+/**
+ * Chooses each record's partition the same way in every driver: by key with Kafka's
+ * murmur2, and round-robin per topic for records without a key.
+ */
+export class RecordPartitioner {
+  readonly #roundRobin = new Map<string, number>();
+
+  partitionOf(topic: string, key: string | null, partitions: number): number {
+    if (key !== null) return partitionForKey(key, partitions);
+    const next = this.#roundRobin.get(topic) ?? 0;
+    this.#roundRobin.set(topic, next + 1);
+    return next % partitions;
+  }
+}

@@ -7,7 +7,7 @@ import type {
   Subscription,
   TopicOptions,
 } from '../event-log.js';
-import { partitionForKey } from '../partitioner.js';
+import { RecordPartitioner } from '../partitioner.js';
 import { TransportError } from '../transport-error.js';
 import { assertRecords, assertSubscribeOptions, assertTopicName, valueBytes } from '../validate.js';
 import type { AppendNotifier } from './append-notifier.js';
@@ -60,7 +60,7 @@ export class EmbeddedEventLog implements EventLog {
     retentionMaxRecords?: number;
   };
   readonly #members = new Set<EmbeddedGroupMember>();
-  readonly #roundRobin = new Map<string, number>();
+  readonly #partitioner = new RecordPartitioner();
   #pending: PendingAppend[] = [];
   #flushScheduled = false;
   #retentionTimer: NodeJS.Timeout | undefined;
@@ -120,7 +120,7 @@ export class EmbeddedEventLog implements EventLog {
     const partitions = this.#storage.ensureTopic(topic, this.#options.defaultPartitions);
     const now = this.#options.now();
     const stored = records.map((record) => ({
-      partition: this.#partitionOf(topic, record.key ?? null, partitions),
+      partition: this.#partitioner.partitionOf(topic, record.key ?? null, partitions),
       key: record.key ?? null,
       value: valueBytes(record.value),
       headers: record.headers ? { ...record.headers } : noHeaders,
@@ -134,13 +134,6 @@ export class EmbeddedEventLog implements EventLog {
         setImmediate(() => this.#flush());
       }
     });
-  }
-
-  #partitionOf(topic: string, key: string | null, partitions: number): number {
-    if (key !== null) return partitionForKey(key, partitions);
-    const next = this.#roundRobin.get(topic) ?? 0;
-    this.#roundRobin.set(topic, next + 1);
-    return next % partitions;
   }
 
   #flush(): void {
@@ -159,7 +152,7 @@ export class EmbeddedEventLog implements EventLog {
       for (const pending of batch) pending.reject(failure);
       return;
     }
-    const touched = new Set<string>();
+    const touched = new Map<string, Set<number>>();
     batch.forEach((pending, index) => {
       const requestOffsets = offsets[index] ?? [];
       pending.resolve(
@@ -168,11 +161,12 @@ export class EmbeddedEventLog implements EventLog {
           offset: requestOffsets[i] ?? -1,
         })),
       );
-      for (const record of pending.records) touched.add(`${pending.topic}\u0000${record.partition}`);
+      let partitions = touched.get(pending.topic);
+      if (!partitions) touched.set(pending.topic, (partitions = new Set()));
+      for (const record of pending.records) partitions.add(record.partition);
     });
-    for (const slot of touched) {
-      const [topic = '', partition = '0'] = slot.split('\u0000');
-      this.#notifier.notify(topic, Number(partition));
+    for (const [topic, partitions] of touched) {
+      for (const partition of partitions) this.#notifier.notify(topic, partition);
     }
   }
 
@@ -193,7 +187,6 @@ export class EmbeddedEventLog implements EventLog {
         deliverBatch(batch, {
           options,
           isStopping,
-          sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
           publishDeadLetter: async (topic, record) => {
             await this.publish(topic, [record]);
           },

@@ -10,7 +10,7 @@ import type {
   Subscription,
   TopicOptions,
 } from '../event-log.js';
-import { partitionForKey } from '../partitioner.js';
+import { RecordPartitioner } from '../partitioner.js';
 import { TransportError } from '../transport-error.js';
 import { assertRecords, assertSubscribeOptions, assertTopicName, valueBytes } from '../validate.js';
 import type { KafkaLogOptions } from './create-kafka-log.js';
@@ -31,7 +31,7 @@ export class KafkaEventLog implements EventLog {
   readonly #options: KafkaLogOptions;
   readonly #kafka: Kafka;
   readonly #partitions = new Map<string, number>();
-  readonly #roundRobin = new Map<string, number>();
+  readonly #partitioner = new RecordPartitioner();
   readonly #subscriptions = new Set<KafkaSubscription>();
   #admin: Promise<Admin> | undefined;
   #producer: Promise<Producer> | undefined;
@@ -132,7 +132,7 @@ export class KafkaEventLog implements EventLog {
     const producer = await this.#connectProducer();
     // Partitions are chosen here, with Kafka's own murmur2, so each record's offset is known.
     const placed = records.map((record) => ({
-      partition: this.#partitionOf(topic, record.key ?? null, partitions),
+      partition: this.#partitioner.partitionOf(topic, record.key ?? null, partitions),
       record,
     }));
     let metadata;
@@ -157,13 +157,6 @@ export class KafkaEventLog implements EventLog {
       next.set(partition, offset + 1);
       return { partition, offset };
     });
-  }
-
-  #partitionOf(topic: string, key: string | null, partitions: number): number {
-    if (key !== null) return partitionForKey(key, partitions);
-    const next = this.#roundRobin.get(topic) ?? 0;
-    this.#roundRobin.set(topic, next + 1);
-    return next % partitions;
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
@@ -275,7 +268,6 @@ class KafkaSubscription implements Subscription {
             {
               options: this.#options,
               isStopping,
-              sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
               publishDeadLetter: async (topic, record) => {
                 await this.#log.publish(topic, [record]);
               },
