@@ -22,6 +22,10 @@ describe.each(storeTargets)('inbox on $name', (target) => {
         priority: 3,
         category: 'billing',
         collapseKey: 'order:123',
+        eventId: 'evt-1',
+        rule: 'order-paid',
+        channels: ['in_app', 'webhook'],
+        stages: { occurred: 1, ingested: 2 },
         expiresAt: clock.now() + 60_000,
       }),
     );
@@ -31,6 +35,10 @@ describe.each(storeTargets)('inbox on $name', (target) => {
       id: 'n1',
       recipientId: 'rep-7',
       seq: 1,
+      eventId: 'evt-1',
+      rule: 'order-paid',
+      channels: ['in_app', 'webhook'],
+      stages: { occurred: 1, ingested: 2 },
       title: 'Notification n1',
       body: 'Order #123 was paid',
       data: { orderId: '123', amount: 42.5 },
@@ -53,6 +61,10 @@ describe.each(storeTargets)('inbox on $name', (target) => {
       category: 'general',
       collapseKey: null,
       expiresAt: null,
+      eventId: '',
+      rule: '',
+      channels: ['in_app'],
+      stages: null,
     });
   });
 

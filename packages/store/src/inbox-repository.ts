@@ -28,6 +28,10 @@ export interface NewNotification {
   /** Derived from (event id, rule, recipient), so replays of the same event land on the same row. */
   id: string;
   recipientId: string;
+  /** The event that made it. @defaultValue `''` */
+  eventId?: string;
+  /** The rule that made it. @defaultValue `''` */
+  rule?: string;
   title: string;
   /** @defaultValue `null` */
   body?: string | null;
@@ -39,6 +43,10 @@ export interface NewNotification {
   category?: string;
   /** A newer notification with the same key for the same recipient replaces the older one. @defaultValue `null` */
   collapseKey?: string | null;
+  /** The channels it goes out on. @defaultValue `['in_app']` */
+  channels?: string[];
+  /** When it passed each pipeline stage, epoch ms by stage name. @defaultValue `null` */
+  stages?: Record<string, number> | null;
   /** @defaultValue the store clock's now */
   createdAt?: number;
   /** When the item may be purged (epoch ms); `null` keeps it. @defaultValue `null` */
@@ -151,12 +159,16 @@ export class InboxRepository {
         id: p('id'),
         recipientId: p('recipientId'),
         seq: p('seq'),
+        eventId: p('eventId'),
+        rule: p('rule'),
         title: p('title'),
         body: p('body'),
         data: p('data'),
         priority: p('priority'),
         category: p('category'),
         collapseKey: p('collapseKey'),
+        channels: p('channels'),
+        stages: p('stages'),
         createdAt: p('createdAt'),
         replacedAt: p('replacedAt'),
         replacedBy: p('replacedBy'),
@@ -283,12 +295,16 @@ export class InboxRepository {
       tenantId: input.tenantId,
       id: input.id,
       recipientId: input.recipientId,
+      eventId: input.eventId ?? '',
+      rule: input.rule ?? '',
       title: input.title,
       body: input.body ?? null,
       data: input.data ?? {},
       priority,
       category: input.category ?? 'general',
       collapseKey: input.collapseKey ?? null,
+      channels: input.channels ?? ['in_app'],
+      stages: input.stages ?? null,
       createdAt: input.createdAt ?? now,
       expiresAt: input.expiresAt ?? null,
       now,
@@ -480,12 +496,16 @@ type InsertParams = {
   tenantId: string;
   id: string;
   recipientId: string;
+  eventId: string;
+  rule: string;
   title: string;
   body: string | null;
   data: Record<string, unknown>;
   priority: number;
   category: string;
   collapseKey: string | null;
+  channels: string[];
+  stages: Record<string, number> | null;
   createdAt: number;
   expiresAt: number | null;
   now: number;

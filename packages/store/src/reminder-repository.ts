@@ -21,6 +21,8 @@ export interface NewReminder {
   tenantId: string;
   /** Give a derived id (e.g. from event and rule) to make creation idempotent. @defaultValue a random UUID */
   id?: string;
+  /** The customer it concerns: its `reminder.due` event is keyed by them. @defaultValue `''` */
+  customerId?: string;
   /** The CRM record the reminder is about, e.g. `order:123`. @defaultValue `null` */
   recordRef?: string | null;
   /** Cancels every reminder sharing it, e.g. `order:123:payment-due`. @defaultValue `null` */
@@ -31,8 +33,14 @@ export interface NewReminder {
   timezone?: string;
   /** An RRULE (`FREQ=WEEKLY;BYDAY=MO`) or a cron expression; the scheduler computes occurrences. @defaultValue `null` */
   recurrence?: { kind: RecurrenceKind; rule: string } | null;
-  /** @defaultValue `'fire-once'` */
+  /** @defaultValue `'fire_now'` */
   missedFirePolicy?: MissedFirePolicy;
+  /** Required with `fire_if_late_within`: how late it may still fire, in ms. @defaultValue `null` */
+  lateWithinMs?: number | null;
+  /** The rule that scheduled it. @defaultValue `null` */
+  rule?: string | null;
+  /** For reminders made over HTTP: who hears what when it fires. @defaultValue `null` */
+  notify?: Record<string, unknown> | null;
   /** @defaultValue `{}` */
   payload?: Record<string, unknown>;
 }
@@ -122,6 +130,7 @@ export class ReminderRepository {
       .values({
         tenantId: p('tenantId'),
         id: p('id'),
+        customerId: p('customerId'),
         recordRef: p('recordRef'),
         cancelKey: p('cancelKey'),
         dueAt: p('dueAt'),
@@ -129,6 +138,9 @@ export class ReminderRepository {
         recurrenceKind: p('recurrenceKind'),
         recurrence: p('recurrence'),
         missedFirePolicy: p('missedFirePolicy'),
+        lateWithinMs: p('lateWithinMs'),
+        rule: p('rule'),
+        notify: p('notify'),
         payload: p('payload'),
         status: 'pending',
         attempts: 0,
@@ -269,8 +281,19 @@ export class ReminderRepository {
     assertTime(input.dueAt, 'dueAt');
     const timezone = input.timezone ?? 'UTC';
     assertArgument(isTimeZone(timezone), `unknown time zone '${timezone}'`);
-    const policy = input.missedFirePolicy ?? 'fire-once';
+    const policy = input.missedFirePolicy ?? 'fire_now';
     assertArgument(missedFirePolicies.includes(policy), `unknown missed-fire policy '${policy}'`);
+    const lateWithinMs = input.lateWithinMs ?? null;
+    assertArgument(
+      (policy === 'fire_if_late_within') === (lateWithinMs !== null),
+      'lateWithinMs is required with fire_if_late_within and only with it',
+    );
+    if (lateWithinMs !== null) {
+      assertArgument(
+        Number.isSafeInteger(lateWithinMs) && lateWithinMs > 0,
+        'lateWithinMs must be an integer > 0',
+      );
+    }
     const recurrence = input.recurrence ?? null;
     if (recurrence) {
       assertArgument(
@@ -282,6 +305,7 @@ export class ReminderRepository {
     const created: Reminder | undefined = this.#insert.get({
       tenantId: input.tenantId,
       id,
+      customerId: input.customerId ?? '',
       recordRef: input.recordRef ?? null,
       cancelKey: input.cancelKey ?? null,
       dueAt: input.dueAt,
@@ -289,6 +313,9 @@ export class ReminderRepository {
       recurrenceKind: recurrence?.kind ?? null,
       recurrence: recurrence?.rule ?? null,
       missedFirePolicy: policy,
+      lateWithinMs,
+      rule: input.rule ?? null,
+      notify: input.notify ?? null,
       payload: input.payload ?? {},
       now: this.#now(),
     });

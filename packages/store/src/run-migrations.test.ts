@@ -3,6 +3,8 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSyn
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { migrationsFolder } from './migrations-folder.js';
@@ -94,4 +96,43 @@ describe('migrations', () => {
     await using store = openStore({ path });
     expect(store.db.$client.prepare('SELECT count(*) FROM tenants').pluck().get()).toBe(4);
   }, 60_000);
+});
+
+describe('the 0001 migration', () => {
+  it('carries reminders written under 0000 over to the new policy names', async () => {
+    const path = tempDatabasePath();
+    const old = new Database(path);
+    const [init] = readMigrationFiles({ migrationsFolder });
+    for (const statement of init!.sql) old.exec(statement);
+    old.exec(`INSERT INTO tenants VALUES ('acme', 'Acme', 1)`);
+    const insert = old.prepare(
+      `INSERT INTO reminders (tenant_id, id, due_at, timezone, missed_fire_policy, payload, status, attempts, created_at, updated_at)
+       VALUES ('acme', ?, 5, 'UTC', ?, '{}', 'pending', 0, 1, 1)`,
+    );
+    insert.run('once', 'fire-once');
+    insert.run('all', 'fire-all');
+    insert.run('skipped', 'skip');
+    old.exec(`INSERT INTO notifications (tenant_id, id, recipient_id, seq, title, data, priority, category, created_at)
+              VALUES ('acme', 'n1', 'rep-7', 1, 'Hello', '{}', 0, 'general', 1)`);
+    // Recorded as applied, the way drizzle's migrator records it, so only 0001 runs on open.
+    old.exec(
+      'CREATE TABLE __drizzle_migrations (id INTEGER PRIMARY KEY, hash text NOT NULL, created_at numeric)',
+    );
+    old
+      .prepare('INSERT INTO __drizzle_migrations (hash, created_at) VALUES (?, ?)')
+      .run(init!.hash, init!.folderMillis);
+    old.close();
+
+    await using store = openStore({ path });
+    const policies = Object.fromEntries(
+      ['once', 'all', 'skipped'].map((id) => [id, store.reminders.get('acme', id)?.missedFirePolicy]),
+    );
+    expect(policies).toEqual({ once: 'fire_now', all: 'fire_now', skipped: 'skip' });
+    expect(store.inbox.get('acme', 'n1')).toMatchObject({
+      eventId: '',
+      rule: '',
+      channels: ['in_app'],
+      stages: null,
+    });
+  });
 });

@@ -100,12 +100,20 @@ export const notifications = sqliteTable(
     id: text('id').notNull(),
     recipientId: text('recipient_id').notNull(),
     seq: integer('seq').notNull(),
+    /** The event that made it (`''` for rows written before events were recorded). */
+    eventId: text('event_id').notNull().default(''),
+    /** The rule that made it. */
+    rule: text('rule').notNull().default(''),
     title: text('title').notNull(),
     body: text('body'),
     data: text('data', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
     priority: integer('priority').notNull(),
     category: text('category').notNull(),
     collapseKey: text('collapse_key'),
+    /** The channels it goes out on (`in_app`, `webhook`). */
+    channels: text('channels', { mode: 'json' }).$type<string[]>().notNull().default(['in_app']),
+    /** When it passed each pipeline stage (epoch ms, keyed by stage name): the latency model's raw data. */
+    stages: text('stages', { mode: 'json' }).$type<Record<string, number>>(),
     createdAt: integer('created_at').notNull(),
     seenAt: integer('seen_at'),
     readAt: integer('read_at'),
@@ -176,10 +184,13 @@ export const recurrenceKinds = ['rrule', 'cron'] as const;
 /** How a recurrence rule is written. */
 export type RecurrenceKind = (typeof recurrenceKinds)[number];
 
-/** Every missed-fire policy. */
-export const missedFirePolicies = ['fire-once', 'fire-all', 'skip'] as const;
+/**
+ * Every missed-fire policy: `fire_now` fires late, `fire_if_late_within` fires only within
+ * `late_within_ms` of the due time, `skip` drops the late occurrence.
+ */
+export const missedFirePolicies = ['fire_now', 'fire_if_late_within', 'skip'] as const;
 
-/** What the scheduler does with occurrences that came due while nothing was running. */
+/** What the scheduler does with an occurrence that came due while nothing was running. */
 export type MissedFirePolicy = (typeof missedFirePolicies)[number];
 
 /** Reminders tied to CRM records, claimed with a lease by one scheduler at a time. */
@@ -190,6 +201,8 @@ export const reminders = sqliteTable(
       .notNull()
       .references(() => tenants.id, { onDelete: 'cascade' }),
     id: text('id').notNull(),
+    /** The customer the reminder concerns: its `reminder.due` event is keyed by them. */
+    customerId: text('customer_id').notNull().default(''),
     recordRef: text('record_ref'),
     cancelKey: text('cancel_key'),
     dueAt: integer('due_at').notNull(),
@@ -197,6 +210,12 @@ export const reminders = sqliteTable(
     recurrenceKind: text('recurrence_kind', { enum: recurrenceKinds }),
     recurrence: text('recurrence'),
     missedFirePolicy: text('missed_fire_policy', { enum: missedFirePolicies }).notNull(),
+    /** With `fire_if_late_within`: how late it may still fire, in ms. */
+    lateWithinMs: integer('late_within_ms'),
+    /** The rule that scheduled it, whose template renders the notification. */
+    rule: text('rule'),
+    /** For reminders made over HTTP: who hears what when it fires. */
+    notify: text('notify', { mode: 'json' }).$type<Record<string, unknown>>(),
     payload: text('payload', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
     status: text('status', { enum: reminderStatuses }).notNull(),
     attempts: integer('attempts').notNull(),
@@ -220,7 +239,11 @@ export const reminders = sqliteTable(
     ),
     check(
       'reminders_missed_fire_policy_check',
-      sql`${t.missedFirePolicy} IN ('fire-once', 'fire-all', 'skip')`,
+      sql`${t.missedFirePolicy} IN ('fire_now', 'fire_if_late_within', 'skip')`,
+    ),
+    check(
+      'reminders_late_within_check',
+      sql`(${t.missedFirePolicy} = 'fire_if_late_within') = (${t.lateWithinMs} IS NOT NULL)`,
     ),
     check(
       'reminders_recurrence_check',
