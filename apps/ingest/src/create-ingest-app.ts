@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Cache } from '@herald/cache';
+import { answerErrorsAsJson, apiKeyAuth, ErrorResponse, readJsonBody, type ApiKeyEnv } from '@herald/http';
 import type { CustomerProfile, CustomerProfiles, ProfileUpdate } from '@herald/profiles';
 import {
   apiError,
@@ -23,13 +24,10 @@ import type { EventLog } from '@herald/transport';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { routePath } from 'hono/route';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from 'pino';
 import { Deduplicator, type ClaimResult, type DeduplicatorOptions } from './deduplicator.js';
-import { ErrorResponse } from './error-response.js';
 import { createIngestMetrics, type IngestMetrics } from './ingest-metrics.js';
 import { mapFailure } from './map-failure.js';
-import { readJsonBody } from './read-json-body.js';
 
 /** Limits on what one client may send. */
 export interface IngestLimits {
@@ -73,7 +71,7 @@ export interface IngestApp extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-type Env = { Variables: { apiKey: ApiKey } };
+type Env = ApiKeyEnv;
 
 interface Prepared {
   event: CrmEvent & { id: string };
@@ -262,15 +260,7 @@ export function createIngestApp(deps: IngestDeps): IngestApp {
     );
   });
 
-  app.onError((error, c) => {
-    if (error instanceof ErrorResponse) {
-      return c.json(error.body, error.status as ContentfulStatusCode, error.headers);
-    }
-    logger.error({ err: error, path: c.req.path }, 'unhandled error');
-    return c.json(apiError('internal', 'internal error'), 500);
-  });
-
-  app.notFound((c) => c.json(apiError('not_found', `no route ${c.req.method} ${c.req.path}`), 404));
+  answerErrorsAsJson(app, logger);
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
 
@@ -330,31 +320,10 @@ export function createIngestApp(deps: IngestDeps): IngestApp {
     }),
   );
 
+  app.use('/v1/*', apiKeyAuth(store, retryAfterSeconds));
+
   app.use('/v1/*', async (c, next) => {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '');
-    if (match === null) {
-      throw ErrorResponse.of(
-        401,
-        'unauthorized',
-        'missing API key (Authorization: Bearer <key>)',
-        undefined,
-        {
-          'WWW-Authenticate': 'Bearer',
-        },
-      );
-    }
-    let apiKey: ApiKey | undefined;
-    try {
-      apiKey = store.tenants.verifyApiKey(match[1]!);
-    } catch (error) {
-      fail(error);
-    }
-    if (apiKey === undefined) {
-      throw ErrorResponse.of(401, 'unauthorized', 'invalid or revoked API key', undefined, {
-        'WWW-Authenticate': 'Bearer',
-      });
-    }
-    c.set('apiKey', apiKey);
+    const apiKey = c.get('apiKey');
     if (requestsPerSecond > 0) {
       const second = Math.floor(now() / 1000);
       let count = 0;

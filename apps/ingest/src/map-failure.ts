@@ -1,7 +1,7 @@
 import { ProfileError } from '@herald/profiles';
 import { StoreError } from '@herald/store';
 import { TransportError } from '@herald/transport';
-import { ErrorResponse } from './error-response.js';
+import { ErrorResponse } from '@herald/http';
 
 /**
  * The HTTP answer for a failure of the log, the store or the profiles: 503 with `Retry-After`

@@ -262,6 +262,90 @@ describe.each(storeTargets)('reminders on $name', (target) => {
     expect(store.reminders.dueBetween(0, 501, 2).map((r) => r.id)).toEqual(['b', 'd']);
     expect(store.reminders.dueBetween(400, 10_000, 10).map((r) => r.id)).toEqual(['d', 'e']);
   });
+
+  it('pages pending reminders by due time through ties, after a cursor', async () => {
+    await using store = openWithTenant(target);
+    for (let i = 0; i < 7; i++) store.reminders.create(reminder(`t${i}`, 100));
+    store.reminders.create(reminder('early', 50));
+    store.reminders.create(reminder('late', 500));
+    store.reminders.create(reminder('gone', 60));
+    store.reminders.cancel('acme', 'gone');
+    const seen: string[] = [];
+    let page = store.reminders.pendingDueBefore(500, 3);
+    while (page.length > 0) {
+      seen.push(...page.map((r) => r.id));
+      page = store.reminders.pendingDueBefore(500, 3, page.at(-1));
+    }
+    expect(seen).toEqual(['early', 't0', 't1', 't2', 't3', 't4', 't5', 't6']);
+  });
+
+  it('reschedules by cancellation key and returns what moved', async () => {
+    await using store = openWithTenant(target);
+    store.reminders.create(reminder('a', 100, { cancelKey: 'order:1:due' }));
+    store.reminders.create(reminder('b', 200, { cancelKey: 'order:1:due' }));
+    store.reminders.create(reminder('c', 300, { cancelKey: 'order:2:due' }));
+    store.reminders.cancel('acme', 'b');
+    const moved = store.reminders.rescheduleByKey('acme', 'order:1:due', 900);
+    expect(moved.map((r) => [r.id, r.dueAt, r.status])).toEqual([['a', 900, 'pending']]);
+    expect(store.reminders.get('acme', 'c')?.dueAt).toBe(300);
+    expect(store.reminders.rescheduleByKey('other', 'order:1:due', 5)).toEqual([]);
+  });
+
+  it('updates policy and payload, and reopens a fired reminder only when asked', async () => {
+    const clock = manualClock();
+    await using store = openWithTenant(target, clock);
+    store.reminders.create(reminder('u', clock.now()));
+    const changed = store.reminders.update('acme', 'u', {
+      missedFirePolicy: 'fire_if_late_within',
+      lateWithinMs: 5000,
+      payload: { x: 1 },
+    });
+    expect(changed).toMatchObject({
+      missedFirePolicy: 'fire_if_late_within',
+      lateWithinMs: 5000,
+      payload: { x: 1 },
+    });
+    expect(() =>
+      store.reminders.update('acme', 'u', { missedFirePolicy: 'fire_if_late_within', lateWithinMs: null }),
+    ).toThrow(/lateWithinMs/);
+    expect(store.reminders.update('acme', 'u', { missedFirePolicy: 'skip' })).toMatchObject({
+      lateWithinMs: null,
+    });
+    const [claimed] = store.reminders.claimDue(clock.now(), 'me', 1000, 10);
+    expect(claimed?.id).toBe('u');
+    expect(store.reminders.markFiredMany('me', [{ tenantId: 'acme', id: 'u' }])).toBe(1);
+    expect(store.reminders.update('acme', 'u', { dueAt: clock.now() + 60_000 })).toBeUndefined();
+    expect(
+      store.reminders.update('acme', 'u', { dueAt: clock.now() + 60_000, reopenFired: true }),
+    ).toMatchObject({
+      status: 'pending',
+      dueAt: clock.now() + 60_000,
+      attempts: 0,
+    });
+    store.reminders.cancel('acme', 'u');
+    expect(store.reminders.update('acme', 'u', { dueAt: 1, reopenFired: true })).toBeUndefined();
+    expect(store.reminders.update('acme', 'missing', { payload: {} })).toBeUndefined();
+  });
+
+  it('marks many fired in one go, only for the lease holder', async () => {
+    const clock = manualClock();
+    await using store = openWithTenant(target, clock);
+    store.reminders.create(reminder('m1', clock.now()));
+    store.reminders.create(reminder('m2', clock.now(), { recurrence: { kind: 'cron', rule: '0 9 * * *' } }));
+    store.reminders.claimDue(clock.now(), 'me', 1000, 10);
+    expect(store.reminders.markFiredMany('other', [{ tenantId: 'acme', id: 'm1' }])).toBe(0);
+    expect(
+      store.reminders.markFiredMany('me', [
+        { tenantId: 'acme', id: 'm1' },
+        { tenantId: 'acme', id: 'm2', nextDueAt: clock.now() + 86_400_000 },
+      ]),
+    ).toBe(2);
+    expect(store.reminders.get('acme', 'm1')?.status).toBe('fired');
+    expect(store.reminders.get('acme', 'm2')).toMatchObject({
+      status: 'pending',
+      dueAt: clock.now() + 86_400_000,
+    });
+  });
 });
 
 describe('claimDue on one file shared by several stores', () => {

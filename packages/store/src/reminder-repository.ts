@@ -16,6 +16,35 @@ import type { StoreDatabase } from './store-database.js';
 /** A reminder as stored. */
 export type Reminder = typeof reminders.$inferSelect;
 
+/** Changes to one reminder, for `update`. */
+export interface ReminderChanges {
+  /** Moves it: back to pending at this time, with a fresh attempt count and no lease. */
+  dueAt?: number;
+  /** @defaultValue unchanged */
+  missedFirePolicy?: MissedFirePolicy;
+  /** Required with `fire_if_late_within` (when the policy changes to it). @defaultValue unchanged */
+  lateWithinMs?: number | null;
+  /** @defaultValue unchanged */
+  payload?: Record<string, unknown>;
+  /** Also change a fired reminder (a snooze makes it due again). @defaultValue false */
+  reopenFired?: boolean;
+}
+
+/** A position in due-time order, for paging through `pendingDueBefore`. */
+export interface DueCursor {
+  dueAt: number;
+  id: string;
+  tenantId: string;
+}
+
+/** One fired reminder for `markFiredMany`. */
+export interface FiredReminder {
+  tenantId: string;
+  id: string;
+  /** The next occurrence of a recurring reminder. @defaultValue none: it is done */
+  nextDueAt?: number;
+}
+
 /** A reminder to schedule. */
 export interface NewReminder {
   tenantId: string;
@@ -113,9 +142,15 @@ export class ReminderRepository {
   readonly #failed;
   readonly #release;
   readonly #dueBetween;
+  readonly #pendingFirst;
+  readonly #pendingAfter;
+  readonly #rescheduleByKey;
+  readonly #firedMany;
+  readonly #db: StoreDatabase;
 
   constructor(db: StoreDatabase, now: () => number) {
     this.#now = now;
+    this.#db = db;
     const r = reminders;
     const one = and(eq(r.tenantId, p('tenantId')), eq(r.id, p('id')));
     const held = and(one, eq(r.status, 'claimed'), eq(r.leaseOwner, p('owner')));
@@ -264,6 +299,56 @@ export class ReminderRepository {
       .orderBy(asc(r.dueAt), asc(r.id))
       .limit(p('limit'))
       .prepare();
+    // Keyset paging on (due_at, tenant_id, id) so a burst of reminders sharing one due time
+    // pages through instead of looping; the due index serves it without a sort.
+    const pendingBefore = and(eq(r.status, 'pending'), lt(r.dueAt, p('to')));
+    this.#pendingFirst = db
+      .select()
+      .from(r)
+      .where(pendingBefore)
+      .orderBy(asc(r.dueAt), asc(r.tenantId), asc(r.id))
+      .limit(p('limit'))
+      .prepare();
+    this.#pendingAfter = db
+      .select()
+      .from(r)
+      .where(
+        and(
+          pendingBefore,
+          sql`(${r.dueAt}, ${r.tenantId}, ${r.id}) > (${p('cursorDue')}, ${p('cursorTenant')}, ${p('cursorId')})`,
+        ),
+      )
+      .orderBy(asc(r.dueAt), asc(r.tenantId), asc(r.id))
+      .limit(p('limit'))
+      .prepare();
+    this.#rescheduleByKey = db
+      .update(r)
+      .set({
+        dueAt: param('dueAt'),
+        status: 'pending',
+        attempts: 0,
+        leaseOwner: null,
+        leaseUntil: null,
+        updatedAt: param('now'),
+      })
+      .where(and(eq(r.tenantId, p('tenantId')), eq(r.cancelKey, p('cancelKey')), inArray(r.status, open)))
+      .returning()
+      .prepare();
+    const firedMany = db.$client.transaction((owner: string, items: readonly FiredReminder[]) => {
+      const now = this.#now();
+      let changed = 0;
+      for (const item of items) {
+        changed += this.#fired.run({
+          tenantId: item.tenantId,
+          id: item.id,
+          owner,
+          nextDueAt: item.nextDueAt ?? null,
+          now,
+        }).changes;
+      }
+      return changed;
+    });
+    this.#firedMany = (owner: string, items: readonly FiredReminder[]) => firedMany.immediate(owner, items);
   }
 
   /**
@@ -482,6 +567,122 @@ export class ReminderRepository {
     assertTime(to, 'to');
     assertLimit(limit);
     return this.#dueBetween.all({ from, to, limit });
+  }
+
+  /**
+   * Pending reminders due before `to`, in (dueAt, tenantId, id) order, after `cursor` when given:
+   * pages through a large backlog by index without skipping reminders that share a due time.
+   *
+   * @example
+   * let page = store.reminders.pendingDueBefore(Date.now() + 60_000, 500);
+   * const last = page.at(-1);
+   * if (last) page = store.reminders.pendingDueBefore(Date.now() + 60_000, 500, last);
+   */
+  pendingDueBefore(to: number, limit: number, cursor?: DueCursor): Reminder[] {
+    assertTime(to, 'to');
+    assertLimit(limit);
+    if (cursor === undefined) return this.#pendingFirst.all({ to, limit });
+    assertTime(cursor.dueAt, 'cursor.dueAt');
+    return this.#pendingAfter.all({
+      to,
+      limit,
+      cursorDue: cursor.dueAt,
+      cursorTenant: cursor.tenantId,
+      cursorId: cursor.id,
+    });
+  }
+
+  /**
+   * Moves every open reminder with this cancellation key to `dueAt` (pending again, lease
+   * dropped); returns the moved reminders.
+   *
+   * @example
+   * store.reminders.rescheduleByKey('acme', 'order:123:payment-due', Date.parse('2030-01-02T08:00:00Z'));
+   */
+  rescheduleByKey(tenantId: string, cancelKey: string, dueAt: number): Reminder[] {
+    assertTime(dueAt, 'dueAt');
+    return this.#rescheduleByKey.all({ tenantId, cancelKey, dueAt, now: this.#now() });
+  }
+
+  /**
+   * Changes one reminder: moves it (`dueAt`), changes its missed-fire policy or payload. Acts on
+   * open reminders, and on fired ones too with `reopenFired` (a snooze). Returns the reminder
+   * after the change, or `undefined` when it is unknown or not changeable (cancelled, or fired
+   * without `reopenFired`).
+   *
+   * @example
+   * store.reminders.update('acme', reminderId, { dueAt: Date.now() + 600_000, reopenFired: true }); // snooze 10 min
+   */
+  update(tenantId: string, id: string, changes: ReminderChanges): Reminder | undefined {
+    if (changes.dueAt !== undefined) assertTime(changes.dueAt, 'dueAt');
+    if (changes.missedFirePolicy !== undefined) {
+      assertArgument(
+        missedFirePolicies.includes(changes.missedFirePolicy),
+        `unknown missed-fire policy '${changes.missedFirePolicy}'`,
+      );
+    }
+    const r = reminders;
+    const statuses: ReminderStatus[] = changes.reopenFired === true ? [...open, 'fired'] : open;
+    const db = this.#db;
+    const run = db.$client.transaction(() => {
+      const current = db
+        .select()
+        .from(r)
+        .where(and(eq(r.tenantId, tenantId), eq(r.id, id)))
+        .get();
+      if (current === undefined || !statuses.includes(current.status)) return undefined;
+      const policy = changes.missedFirePolicy ?? current.missedFirePolicy;
+      const lateWithinMs =
+        changes.lateWithinMs !== undefined
+          ? changes.lateWithinMs
+          : policy === 'fire_if_late_within'
+            ? current.lateWithinMs
+            : null;
+      assertArgument(
+        (policy === 'fire_if_late_within') === (lateWithinMs !== null),
+        'lateWithinMs is required with fire_if_late_within and only with it',
+      );
+      if (lateWithinMs !== null) {
+        assertArgument(
+          Number.isSafeInteger(lateWithinMs) && lateWithinMs > 0,
+          'lateWithinMs must be an integer > 0',
+        );
+      }
+      const moved =
+        changes.dueAt === undefined
+          ? {}
+          : {
+              dueAt: changes.dueAt,
+              status: 'pending' as const,
+              attempts: 0,
+              leaseOwner: null,
+              leaseUntil: null,
+            };
+      return db
+        .update(r)
+        .set({
+          ...moved,
+          missedFirePolicy: policy,
+          lateWithinMs,
+          ...(changes.payload === undefined ? {} : { payload: changes.payload }),
+          updatedAt: this.#now(),
+        })
+        .where(and(eq(r.tenantId, tenantId), eq(r.id, id)))
+        .returning()
+        .get();
+    });
+    return run.immediate();
+  }
+
+  /**
+   * `markFired` for many claimed reminders in one transaction; returns how many `owner` still held.
+   *
+   * @example
+   * store.reminders.markFiredMany(instanceId, [{ tenantId: 'acme', id: 'r1' }, { tenantId: 'acme', id: 'r2', nextDueAt }]);
+   */
+  markFiredMany(owner: string, items: readonly FiredReminder[]): number {
+    for (const item of items) if (item.nextDueAt !== undefined) assertTime(item.nextDueAt, 'nextDueAt');
+    return this.#firedMany(owner, items);
   }
 }
 

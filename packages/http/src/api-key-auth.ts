@@ -1,0 +1,52 @@
+import type { ApiKey, Store } from '@herald/store';
+import { StoreError } from '@herald/store';
+import type { MiddlewareHandler } from 'hono';
+import { ErrorResponse } from './error-response.js';
+
+/** The hono variables {@link apiKeyAuth} sets. */
+export type ApiKeyEnv = { Variables: { apiKey: ApiKey } };
+
+const bearer = /^Bearer\s+(\S+)\s*$/i;
+const challenge = { 'WWW-Authenticate': 'Bearer' };
+
+/**
+ * Middleware that admits requests carrying a live tenant API key (`Authorization: Bearer hrld_…`)
+ * and sets `c.var.apiKey`; 401 JSON otherwise, 503 when the store cannot answer.
+ *
+ * @example
+ * app.use('/v1/reminders/*', apiKeyAuth(store));
+ * app.get('/v1/reminders/:id', (c) => c.json({ tenant: c.var.apiKey.tenantId }));
+ */
+export function apiKeyAuth(
+  store: Pick<Store, 'tenants'>,
+  retryAfterSeconds = 5,
+): MiddlewareHandler<ApiKeyEnv> {
+  return async (c, next) => {
+    const match = bearer.exec(c.req.header('authorization') ?? '');
+    if (match === null) {
+      throw ErrorResponse.of(
+        401,
+        'unauthorized',
+        'missing API key (Authorization: Bearer <key>)',
+        undefined,
+        challenge,
+      );
+    }
+    let apiKey: ApiKey | undefined;
+    try {
+      apiKey = store.tenants.verifyApiKey(match[1]!);
+    } catch (error) {
+      if (StoreError.isInstance(error)) {
+        throw ErrorResponse.of(503, 'unavailable', 'the store is unavailable; retry later', undefined, {
+          'Retry-After': String(retryAfterSeconds),
+        });
+      }
+      throw error;
+    }
+    if (apiKey === undefined) {
+      throw ErrorResponse.of(401, 'unauthorized', 'invalid or revoked API key', undefined, challenge);
+    }
+    c.set('apiKey', apiKey);
+    await next();
+  };
+}

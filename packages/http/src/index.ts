@@ -1,0 +1,5 @@
+export { apiKeyAuth, type ApiKeyEnv } from './api-key-auth.js';
+export { ErrorResponse } from './error-response.js';
+export { findTooDeep } from './find-too-deep.js';
+export { answerErrorsAsJson, type ErrorLogger } from './json-errors.js';
+export { readJsonBody } from './read-json-body.js';
