@@ -202,6 +202,16 @@ describe.each(storeTargets)('inbox on $name', (target) => {
     expect(ids({ archived: 'include', unread: true })).toEqual(['support-2', 'billing-2', 'billing-1']);
   });
 
+  it('knows the newest sequence of each inbox, 0 for an empty one', async () => {
+    await using store = openWithTenant(target);
+    expect(store.inbox.lastSequence('acme', 'rep-7')).toBe(0);
+    store.inbox.insert(note('n1'));
+    store.inbox.insert(note('n2'));
+    store.inbox.insert(note('n3', { recipientId: 'rep-8' }));
+    expect(store.inbox.lastSequence('acme', 'rep-7')).toBe(2);
+    expect(store.inbox.lastSequence('acme', 'rep-8')).toBe(1);
+  });
+
   it('resumes after a sequence, oldest first, in limited batches', async () => {
     await using store = openWithTenant(target);
     insertMany(store, 12);

@@ -126,6 +126,7 @@ export class InboxRepository {
   readonly #list;
   readonly #afterSeq;
   readonly #unread;
+  readonly #lastSeq;
   readonly #marks;
   readonly #markAll;
   readonly #purgeExpired;
@@ -235,6 +236,13 @@ export class InboxRepository {
       .where(and(ofRecipient, live, gt(n.seq, p('seq'))))
       .orderBy(asc(n.seq))
       .limit(p('limit'))
+      .prepare();
+    this.#lastSeq = db
+      .select({ lastSeq: inboxSequences.lastSeq })
+      .from(inboxSequences)
+      .where(
+        and(eq(inboxSequences.tenantId, p('tenantId')), eq(inboxSequences.recipientId, p('recipientId'))),
+      )
       .prepare();
     this.#unread = db
       .select({ count: count() })
@@ -359,6 +367,17 @@ export class InboxRepository {
   listAfterSequence(tenantId: string, recipientId: string, afterSeq: number, limit: number): Notification[] {
     assertLimit(limit);
     return this.#afterSeq.all({ tenantId, recipientId, seq: afterSeq, limit, now: this.#now() });
+  }
+
+  /**
+   * The newest sequence number handed out in the recipient's inbox (0 for an empty one): where a
+   * client that has seen everything resumes from.
+   *
+   * @example
+   * const lastSeq = store.inbox.lastSequence('acme', 'rep-7');
+   */
+  lastSequence(tenantId: string, recipientId: string): number {
+    return this.#lastSeq.get({ tenantId, recipientId })?.lastSeq ?? 0;
   }
 
   /**

@@ -58,6 +58,14 @@ export interface SubscribeOptions {
   startFrom?: 'earliest' | 'latest';
   /** Most records handed to the handler at once. @defaultValue 500 */
   maxBatchSize?: number;
+  /**
+   * Batches of one partition the handler may hold at once. Above 1 the consumer reads ahead:
+   * the next batch is handed over before the previous one resolves (handlers are still called in
+   * log order), and offsets commit only up to the oldest unfinished batch, so at-least-once
+   * holds. A handler that needs per-key order must then order its own work by call order.
+   * @defaultValue 1
+   */
+  maxInFlightBatches?: number;
   retry?: RetryPolicy;
   /**
    * Where a record goes after `retry.maxAttempts` failures, with the error in headers.

@@ -60,7 +60,16 @@ export function assertSubscribeOptions(options: SubscribeOptions): void {
   if (typeof options.handler !== 'function') {
     throw new TransportError('INVALID_ARGUMENT', 'subscribe() needs a handler function.');
   }
-  const { maxBatchSize, retry } = options;
+  const { maxBatchSize, maxInFlightBatches, retry } = options;
+  if (
+    maxInFlightBatches !== undefined &&
+    (!Number.isInteger(maxInFlightBatches) || maxInFlightBatches < 1 || maxInFlightBatches > 1024)
+  ) {
+    throw new TransportError(
+      'INVALID_ARGUMENT',
+      `maxInFlightBatches must be an integer from 1 to 1024, got ${maxInFlightBatches}.`,
+    );
+  }
   if (maxBatchSize !== undefined && (!Number.isInteger(maxBatchSize) || maxBatchSize < 1)) {
     throw new TransportError(
       'INVALID_ARGUMENT',

@@ -252,6 +252,55 @@ export function describeEventLogContract(
       expect(got).toEqual(['new']);
     });
 
+    it('reads ahead up to maxInFlightBatches, in log order, committing only behind the oldest unfinished batch', async () => {
+      const { log } = await openLog();
+      const topic = uniqueName('ahead');
+      const group = uniqueName('g');
+      await log.ensureTopic(topic, { partitions: 1 });
+      await log.publish(
+        topic,
+        Array.from({ length: 40 }, (_, i) => ({ key: 'k', value: String(i) })),
+      );
+      const calls: number[][] = [];
+      let failFirst = false;
+      let releaseFirst!: () => void;
+      const firstHeld = new Promise<void>((resolve) => (releaseFirst = resolve));
+      const subscription = await log.subscribe({
+        topic,
+        group,
+        maxBatchSize: 5,
+        maxInFlightBatches: 3,
+        retry: { maxAttempts: 1000, initialDelayMs: 5, maxDelayMs: 10 },
+        handler: async (batch) => {
+          const values = batch.records.map((r) => Number(r.value.toString()));
+          calls.push(values);
+          if (values[0] === 0) {
+            await firstHeld;
+            if (failFirst) throw new Error('first batch fails while the member leaves');
+          }
+        },
+      });
+      await waitFor('three batches in flight', () => calls.length === 3);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      // The oldest is unfinished: no fourth batch is handed over, however long it takes.
+      expect(calls.map((values) => values[0])).toEqual([0, 5, 10]);
+      // Leaving while the oldest batch fails: batches 2 and 3 were done, but nothing may be committed past batch 1.
+      failFirst = true;
+      const closed = subscription.close();
+      releaseFirst();
+      await closed;
+      const again: number[] = [];
+      track(
+        await log.subscribe({
+          topic,
+          group,
+          handler: (b) => void again.push(...b.records.map((r) => Number(r.value.toString()))),
+        }),
+      );
+      await waitFor('all forty again', () => again.length >= 40);
+      expect(again).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    });
+
     it('splits partitions between two members and hands them over when one leaves', async () => {
       const { log } = await openLog();
       const topic = uniqueName('split');

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DeliveryOutcome } from '../deliver-batch.js';
+import { InFlightBatches } from '../in-flight-batches.js';
 import type { ConsumedBatch, SubscribeOptions, Subscription } from '../event-log.js';
 import type { AppendNotifier } from './append-notifier.js';
 import type { LogStorage } from './log-storage.js';
@@ -113,21 +114,32 @@ export class EmbeddedGroupMember implements Subscription {
       // Pin the starting point, so a restart before the first record does not move it.
       if (!storage.commit(this.group, this.topic, partition, this.id, offset, now())) return;
     }
+    const inFlight = new InFlightBatches(subscribe.maxInFlightBatches ?? 1);
+    const commit = (next: number | undefined): boolean =>
+      next === undefined || storage.commit(this.group, this.topic, partition, this.id, next, now());
+    let readFrom = offset;
     while (!signal.aborted) {
-      const records = storage.read(this.topic, partition, offset, maxBatchSize);
-      if (records.length === 0) {
-        await notifier.wait(this.topic, partition, pollIntervalMs, signal);
+      const delivered = inFlight.takeDelivered();
+      if (delivered.stopped || !commit(delivered.commit)) break;
+      if (inFlight.full) {
+        await inFlight.oldestSettled();
         continue;
       }
-      const outcome = await this.#settings.deliver(
-        { topic: this.topic, partition, records },
-        () => signal.aborted,
+      const records = storage.read(this.topic, partition, readFrom, maxBatchSize);
+      if (records.length === 0) {
+        const appended = notifier.wait(this.topic, partition, pollIntervalMs, signal);
+        await (inFlight.size === 0 ? appended : Promise.race([appended, inFlight.oldestSettled()]));
+        continue;
+      }
+      readFrom = records[records.length - 1]!.offset + 1;
+      inFlight.add(
+        readFrom,
+        this.#settings.deliver({ topic: this.topic, partition, records }, () => signal.aborted),
       );
-      if (outcome === 'stopped') return;
-      const next = records[records.length - 1]!.offset + 1;
-      if (!storage.commit(this.group, this.topic, partition, this.id, next, now())) return;
-      offset = next;
     }
+    // Leaving: handlers still running finish (or give up retrying), and what they finished is committed.
+    const delivered = await inFlight.settleAll();
+    commit(delivered.commit);
   }
 
   close(): Promise<void> {

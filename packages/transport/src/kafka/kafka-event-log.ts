@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
 import { deliverBatch } from '../deliver-batch.js';
+import { InFlightBatches } from '../in-flight-batches.js';
 import type {
   ConsumedRecord,
   EventLog,
@@ -260,27 +261,42 @@ class KafkaSubscription implements Subscription {
           timestamp: Number(message.timestamp),
         }));
         const isStopping = () => this.#closing !== undefined || !payload.isRunning() || payload.isStale();
-        for (let start = 0; start < records.length; start += maxBatchSize) {
-          if (isStopping()) return;
-          const chunk = records.slice(start, start + maxBatchSize);
-          const outcome = await deliverBatch(
-            { topic: batch.topic, partition: batch.partition, records: chunk },
-            {
-              options: this.#options,
-              isStopping,
-              publishDeadLetter: async (topic, record) => {
-                await this.#log.publish(topic, [record]);
-              },
-            },
-          );
-          if (outcome === 'stopped') return;
-          const last = chunk[chunk.length - 1]!.offset;
+        const inFlight = new InFlightBatches(this.#options.maxInFlightBatches ?? 1);
+        const commitDelivered = async (delivered: { commit: number | undefined }): Promise<void> => {
+          if (delivered.commit === undefined) return;
           // kafkajs refetches from the last resolved offset, so resolve what was handled.
-          payload.resolveOffset(String(last));
-          const next = String(last + 1);
-          await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+          payload.resolveOffset(String(delivered.commit - 1));
+          const offset = String(delivered.commit);
+          await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset }]);
           await payload.heartbeat();
+        };
+        let stopped = false;
+        for (let start = 0; start < records.length && !stopped && !isStopping(); start += maxBatchSize) {
+          while (inFlight.full && !stopped) {
+            await inFlight.oldestSettled();
+            const delivered = inFlight.takeDelivered();
+            stopped = delivered.stopped;
+            await commitDelivered(delivered);
+          }
+          if (stopped) break;
+          const chunk = records.slice(start, start + maxBatchSize);
+          inFlight.add(
+            chunk[chunk.length - 1]!.offset + 1,
+            deliverBatch(
+              { topic: batch.topic, partition: batch.partition, records: chunk },
+              {
+                options: this.#options,
+                isStopping,
+                publishDeadLetter: async (topic, record) => {
+                  await this.#log.publish(topic, [record]);
+                },
+              },
+            ),
+          );
         }
+        const delivered = await inFlight.settleAll();
+        // After a rebalance the partition may be someone else's: let them redeliver instead.
+        if (!payload.isStale()) await commitDelivered(delivered);
       },
     });
   }
