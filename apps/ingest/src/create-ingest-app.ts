@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Cache } from '@herald/cache';
-import { answerErrorsAsJson, apiKeyAuth, ErrorResponse, readJsonBody, type ApiKeyEnv } from '@herald/http';
+import {
+  answerErrorsAsJson,
+  apiKeyAuth,
+  ErrorResponse,
+  limitBody,
+  readJsonBody,
+  type ApiKeyEnv,
+} from '@herald/http';
 import type { CustomerProfile, CustomerProfiles, ProfileUpdate } from '@herald/profiles';
 import {
   apiError,
@@ -22,7 +29,6 @@ import {
 import type { ApiKey, Store } from '@herald/store';
 import type { EventLog } from '@herald/transport';
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { routePath } from 'hono/route';
 import type { Logger } from 'pino';
 import { Deduplicator, type ClaimResult, type DeduplicatorOptions } from './deduplicator.js';
@@ -311,14 +317,7 @@ export function createIngestApp(deps: IngestDeps): IngestApp {
     }
   });
 
-  app.use(
-    '/v1/*',
-    bodyLimit({
-      maxSize: maxBodyBytes,
-      onError: (c) =>
-        c.json(apiError('payload_too_large', `the body is larger than ${maxBodyBytes} bytes`), 413),
-    }),
-  );
+  app.use('/v1/*', limitBody(maxBodyBytes));
 
   app.use('/v1/*', apiKeyAuth(store, retryAfterSeconds));
 

@@ -1,3 +1,4 @@
+import { parseEnv, type ParsedEnv } from '@herald/http';
 import { z } from 'zod';
 
 const integer = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
@@ -30,15 +31,6 @@ export type IngestConfig = z.output<typeof envSchema>;
  * const parsed = parseIngestEnv(process.env);
  * if (!parsed.ok) { console.error(parsed.message); process.exit(1); }
  */
-export function parseIngestEnv(
-  env: Readonly<Record<string, string | undefined>>,
-): { ok: true; config: IngestConfig } | { ok: false; message: string } {
-  const present = Object.fromEntries(
-    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
-  );
-  const result = envSchema.safeParse(present);
-  if (result.success) return { ok: true, config: result.data };
-  const issue = result.error.issues[0]!;
-  const name = String(issue.path[0] ?? 'environment');
-  return { ok: false, message: `Invalid environment variable ${name}=${env[name] ?? ''}: ${issue.message}` };
+export function parseIngestEnv(env: Readonly<Record<string, string | undefined>>): ParsedEnv<IngestConfig> {
+  return parseEnv(envSchema, env);
 }

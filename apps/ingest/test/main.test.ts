@@ -1,29 +1,15 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '@herald/store';
+import { runAppMain } from '@herald/testkit';
 import { describe, expect, it } from 'vitest';
 import { parseIngestEnv } from '../src/parse-ingest-env.js';
 import { event } from './harness.js';
 
 const appDir = fileURLToPath(new URL('..', import.meta.url));
-const tsx = join(appDir, '../../node_modules/.bin/tsx');
-
-function runMain(env: Record<string, string>) {
-  const child = spawn(tsx, ['--conditions=@herald/source', 'src/main.ts'], {
-    cwd: appDir,
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exited, output: () => ({ stdout, stderr }) };
-}
+const runMain = (env: Record<string, string>) => runAppMain(appDir, env);
 
 describe('parseIngestEnv', () => {
   it('fills in the defaults', () => {
@@ -75,13 +61,7 @@ describe('main', () => {
         HERALD_DB: storePath,
         HERALD_LOG_URL: `sqlite:${join(dir, 'log.db')}`,
       });
-      let port: number | undefined;
-      for (let i = 0; i < 200 && port === undefined; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        const match = /"port":(\d+)/.exec(run.output().stdout);
-        if (match !== null) port = Number(match[1]);
-      }
-      expect(port, run.output().stderr).toBeDefined();
+      const port = await run.port();
       const response = await fetch(`http://127.0.0.1:${port}/v1/events`, {
         method: 'POST',
         headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },

@@ -7,3 +7,4 @@ export { TestkitError, type TestkitErrorCode } from './testkit-error.js';
 export { kcat, kcatAvailable, type KcatResult } from './kcat.js';
 export { TcpProxy } from './tcp-proxy.js';
 export { closeOf, TestClient, type Closed } from './socket-client.js';
+export { runAppMain, type RunningMain } from './run-app-main.js';

@@ -1,0 +1,237 @@
+import type { Cache } from '@herald/cache';
+import {
+  createGateway,
+  type Gateway,
+  type GatewayOptions,
+  type TokenSecret,
+  type UpgradeSource,
+} from '@herald/gateway';
+import { answerErrorsAsJson, limitBody } from '@herald/http';
+import type { CustomerProfiles } from '@herald/profiles';
+import { apiError } from '@herald/protocol';
+import { defaultRuleSet, type RuleSet } from '@herald/rules';
+import type { Store } from '@herald/store';
+import type { EventLog, Subscription } from '@herald/transport';
+import { Hono } from 'hono';
+import type { Logger } from 'pino';
+import { applyMark } from './apply-mark.js';
+import { inboxRoutes } from './inbox-routes.js';
+import { LatencyStats } from './latency-stats.js';
+import { latencyRoutes } from './latency-routes.js';
+import { NotificationPipeline } from './notification-pipeline.js';
+import { createPushMetrics, type PushMetrics } from './push-metrics.js';
+import { subscriberTokenRoutes } from './subscriber-token-routes.js';
+import { Throttle, type ThrottleOptions } from './throttle.js';
+import { toNotification } from './to-notification.js';
+import { WebhookSender, type WebhookEndpoint, type WebhookOptions } from './webhook-sender.js';
+
+/** The gateway settings push passes through (the rest it wires itself). */
+export type PushGatewayOptions = Omit<
+  GatewayOptions,
+  'secret' | 'inbox' | 'cache' | 'onMark' | 'onError' | 'now'
+>;
+
+/** What the push app is built from; it closes none of them. */
+export interface PushDeps {
+  log: EventLog;
+  store: Store;
+  /** Fan-out between push instances, throttle counters and profiles. */
+  cache: Cache;
+  profiles: CustomerProfiles;
+  logger: Logger;
+  /** The HS256 key of subscriber tokens (at least 32 bytes). */
+  secret: TokenSecret;
+  /** Each tenant's rules. @defaultValue the default rule set for every tenant */
+  ruleSets?: (tenant: string) => RuleSet;
+  /** A team's members, for `team` recipients. @defaultValue no team has members */
+  teamMembers?: (tenant: string, team: string) => readonly string[] | undefined;
+  /** Where a tenant's webhooks go. @defaultValue nowhere: the webhook channel is skipped */
+  webhookEndpoint?: (tenant: string) => WebhookEndpoint | undefined;
+  /** @defaultValue see {@link WebhookOptions} */
+  webhooks?: WebhookOptions;
+  /** Per recipient and category. @defaultValue 30 per minute */
+  throttle?: ThrottleOptions;
+  /** @defaultValue see the gateway's options */
+  gateway?: PushGatewayOptions;
+  /** The log topic events are read from. @defaultValue 'herald.events' */
+  topic?: string;
+  /** The consumer group. @defaultValue 'push' */
+  group?: string;
+  /** Records per batch from the log. @defaultValue 100 */
+  maxBatchSize?: number;
+  /**
+   * Batches per partition read ahead of the one being finished, so a backlog reaches the fair
+   * queue rather than waiting in the log. @defaultValue 8
+   */
+  maxInFlightBatches?: number;
+  /** Notifications handled per event-loop turn before waiting batches join the fair queue. @defaultValue 64 */
+  sliceSize?: number;
+  /** The window of the latency histograms. @defaultValue 60_000 */
+  latencyWindowMs?: number;
+  /** @defaultValue a new registry */
+  metrics?: PushMetrics;
+  /** The clock (epoch ms). @defaultValue `Date.now` */
+  now?: () => number;
+}
+
+/** A built push app: routes, live gateway and lifecycle. */
+export interface PushApp extends AsyncDisposable {
+  /** `/v1/subscribers/:id/token`, `/v1/inbox…`, `/v1/stream` (SSE), `/v1/stats/latency`, `/healthz`, `/readyz`, `/metrics`. */
+  readonly app: Hono;
+  readonly gateway: Gateway;
+  readonly metrics: PushMetrics;
+  readonly latency: LatencyStats;
+  /** Serves WebSocket upgrades on `/v1/ws` of a Node HTTP server. */
+  attach(server: UpgradeSource): void;
+  /** Joins the consumer group. Idempotent. */
+  start(): Promise<void>;
+  /** Leaves the group after the batch in hand, stops webhooks and closes every connection. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * The push app: consumes the log as group `push`, makes notifications through the rules, stores
+ * them in inboxes and delivers them live (WebSocket, SSE, across instances through the cache) and
+ * to webhooks; serves the inbox API and subscriber tokens.
+ *
+ * @example
+ * const push = createPushApp({ log, store, cache, profiles, logger, secret });
+ * const server = serve({ fetch: push.app.fetch, port: 8081 });
+ * push.attach(server);
+ * await push.start();
+ */
+export function createPushApp(deps: PushDeps): PushApp {
+  const { log, store, cache, profiles, logger, secret } = deps;
+  const now = deps.now ?? Date.now;
+  const topic = deps.topic ?? 'herald.events';
+  const group = deps.group ?? 'push';
+  const latency = new LatencyStats({ windowMs: deps.latencyWindowMs ?? 60_000 });
+  // Read at scrape time, after the gateway below exists.
+  const metrics = deps.metrics ?? createPushMetrics(latency, () => gateway);
+  const onError = (error: unknown): void => logger.warn({ err: error }, 'push');
+
+  const gateway = createGateway({
+    ...deps.gateway,
+    secret,
+    cache,
+    now,
+    onError,
+    inbox: {
+      listAfter: (tenant, subscriber, afterSeq, limit) =>
+        store.inbox.listAfterSequence(tenant, subscriber, afterSeq, limit).map((row) => toNotification(row)),
+      summary: (tenant, subscriber) => ({
+        lastSeq: store.inbox.lastSequence(tenant, subscriber),
+        unreadCount: store.inbox.unreadCount(tenant, subscriber),
+      }),
+    },
+    onMark: async ({ tenant, subscriber }, mark) => {
+      const { type: _type, ...request } = mark;
+      await applyMark(store, gateway, tenant, subscriber, request, now());
+    },
+  });
+
+  const webhooks = new WebhookSender(store, deps.webhooks ?? {}, (outcome) => {
+    metrics.webhooks.inc({ status: outcome.status });
+    if (outcome.status === 'failed') logger.warn(outcome, 'webhook delivery failed');
+  });
+  const pipeline = new NotificationPipeline({
+    log,
+    store,
+    profiles,
+    gateway,
+    throttle: new Throttle(cache, deps.throttle ?? {}, onError),
+    webhooks,
+    webhookEndpoint: deps.webhookEndpoint ?? (() => undefined),
+    ruleSets: deps.ruleSets ?? (() => defaultRuleSet()),
+    teamMembers: deps.teamMembers,
+    latency,
+    metrics,
+    logger,
+    now,
+    sliceSize: deps.sliceSize ?? 64,
+  });
+
+  let subscription: Promise<Subscription> | undefined;
+  let closing = false;
+
+  const app = new Hono();
+  answerErrorsAsJson(app, logger);
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    const checks = { log: false, store: false, consuming: false };
+    try {
+      await log.ensureTopic(topic);
+      checks.log = true;
+    } catch (error) {
+      logger.warn({ err: error }, 'readiness: log unreachable');
+    }
+    try {
+      if (!store.closed) checks.store = store.db.$client.prepare('SELECT 1').get() !== undefined;
+    } catch (error) {
+      logger.warn({ err: error }, 'readiness: store unreachable');
+    }
+    checks.consuming = subscription !== undefined && !closing;
+    if (Object.values(checks).every(Boolean)) return c.json({ status: 'ready', checks });
+    const down = Object.entries(checks)
+      .filter(([, ok]) => !ok)
+      .map(([name]) => name);
+    return c.json(apiError('unavailable', closing ? 'shutting down' : `not ready: ${down.join(', ')}`), 503);
+  });
+  app.get('/metrics', async (c) =>
+    c.text(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType }),
+  );
+  // Push's own bodies (marks, token requests) are small.
+  app.use('/v1/*', limitBody(65_536));
+  app.route('/', gateway.app);
+  app.route('/', subscriberTokenRoutes({ store, secret, now }));
+  app.route('/', inboxRoutes({ store, gateway, secret, now }));
+  app.route('/', latencyRoutes({ store, latency }));
+
+  const start = async (): Promise<void> => {
+    subscription ??= (async () => {
+      await log.ensureTopic(topic);
+      const joined = await log.subscribe({
+        topic,
+        group,
+        handler: pipeline.handle,
+        maxBatchSize: deps.maxBatchSize ?? 100,
+        maxInFlightBatches: deps.maxInFlightBatches ?? 8,
+        onError: (error, record) =>
+          logger.error(
+            {
+              err: error,
+              ...(record === undefined ? {} : { partition: record.partition, offset: record.offset }),
+            },
+            'push handler failed',
+          ),
+      });
+      logger.info({ topic, group, partitions: joined.assignedPartitions() }, 'push started');
+      return joined;
+    })();
+    await subscription;
+  };
+
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing = true;
+    closed ??= (async () => {
+      const joined = await subscription?.catch(() => undefined);
+      await joined?.close();
+      pipeline.close();
+      await webhooks.close();
+      await gateway.close();
+    })();
+    return closed;
+  };
+
+  return {
+    app,
+    gateway,
+    metrics,
+    latency,
+    attach: (server) => gateway.attach(server),
+    start,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}

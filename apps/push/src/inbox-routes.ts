@@ -1,0 +1,111 @@
+import { GatewayError, verifySubscriberToken, type Gateway, type TokenSecret } from '@herald/gateway';
+import { ErrorResponse, readJsonBody } from '@herald/http';
+import {
+  apiErrorFromZod,
+  inboxQuerySchema,
+  markRequestSchema,
+  type SubscriberScope,
+  type SubscriberTokenClaims,
+} from '@herald/protocol';
+import type { Store } from '@herald/store';
+import { Hono, type MiddlewareHandler } from 'hono';
+import { applyMark } from './apply-mark.js';
+import { toNotification } from './to-notification.js';
+
+type InboxEnv = { Variables: { subscriber: SubscriberTokenClaims } };
+
+const bearer = /^Bearer\s+(\S+)\s*$/i;
+
+function subscriberAuth(
+  secret: TokenSecret,
+  now: () => number,
+  scope: SubscriberScope,
+): MiddlewareHandler<InboxEnv> {
+  return async (c, next) => {
+    const match = bearer.exec(c.req.header('authorization') ?? '');
+    if (match === null) {
+      throw ErrorResponse.of(
+        401,
+        'unauthorized',
+        'missing subscriber token (Authorization: Bearer <token>)',
+        undefined,
+        {
+          'WWW-Authenticate': 'Bearer',
+        },
+      );
+    }
+    let claims: SubscriberTokenClaims;
+    try {
+      claims = await verifySubscriberToken(match[1]!, secret, { now });
+    } catch (error) {
+      const expired = GatewayError.isInstance(error) && error.code === 'TOKEN_EXPIRED';
+      throw ErrorResponse.of(
+        401,
+        'unauthorized',
+        expired ? 'the subscriber token has expired' : 'invalid subscriber token',
+        undefined,
+        {
+          'WWW-Authenticate': 'Bearer',
+        },
+      );
+    }
+    if (claims.scopes !== undefined && !claims.scopes.includes(scope)) {
+      throw ErrorResponse.of(403, 'forbidden', `the token does not grant the ${scope} scope`);
+    }
+    c.set('subscriber', claims);
+    await next();
+  };
+}
+
+/**
+ * A subscriber's inbox over HTTP, authenticated by subscriber token (the token names whose
+ * inbox, so nobody reads another's): `GET /v1/inbox` (newest first, cursor paging, filters),
+ * `GET /v1/inbox/unread-count`, `POST /v1/inbox/mark`.
+ *
+ * @example
+ * app.route('/', inboxRoutes({ store, gateway, secret, now: Date.now }));
+ */
+export function inboxRoutes(deps: {
+  store: Store;
+  gateway: Gateway;
+  secret: TokenSecret;
+  now: () => number;
+}): Hono<InboxEnv> {
+  const { store, gateway, secret, now } = deps;
+  const app = new Hono<InboxEnv>();
+  const read = subscriberAuth(secret, now, 'inbox:read');
+  const write = subscriberAuth(secret, now, 'inbox:write');
+
+  app.get('/v1/inbox', read, (c) => {
+    const parsed = inboxQuerySchema.safeParse(c.req.query());
+    if (!parsed.success) throw new ErrorResponse(400, apiErrorFromZod(parsed.error));
+    const { tenant, sub } = c.get('subscriber');
+    const query = parsed.data;
+    const page = store.inbox.list(tenant, sub, {
+      limit: query.limit,
+      archived: query.archived,
+      ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
+      ...(query.unread === undefined ? {} : { unread: query.unread }),
+      ...(query.unseen === undefined ? {} : { unseen: query.unseen }),
+      ...(query.category === undefined ? {} : { category: query.category }),
+    });
+    return c.json({
+      items: page.items.map((row) => toNotification(row)),
+      nextCursor: page.nextCursor ?? null,
+    });
+  });
+
+  app.get('/v1/inbox/unread-count', read, (c) => {
+    const { tenant, sub } = c.get('subscriber');
+    return c.json({ count: store.inbox.unreadCount(tenant, sub) });
+  });
+
+  app.post('/v1/inbox/mark', write, async (c) => {
+    const parsed = markRequestSchema.safeParse(await readJsonBody(c, 8));
+    if (!parsed.success) throw new ErrorResponse(400, apiErrorFromZod(parsed.error));
+    const { tenant, sub } = c.get('subscriber');
+    return c.json(await applyMark(store, gateway, tenant, sub, parsed.data, now()));
+  });
+
+  return app;
+}

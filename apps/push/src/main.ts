@@ -1,0 +1,94 @@
+import { serve } from '@hono/node-server';
+import { createCache } from '@herald/cache';
+import { CustomerProfiles } from '@herald/profiles';
+import { defaultRuleSet, RuleSetWatcher, type RuleSet } from '@herald/rules';
+import { openStore } from '@herald/store';
+import { createEventLog } from '@herald/transport';
+import { pino } from 'pino';
+import { createPushApp } from './create-push-app.js';
+import { parsePushEnv } from './parse-push-env.js';
+
+async function main(): Promise<void> {
+  const parsed = parsePushEnv(process.env);
+  if (!parsed.ok) {
+    console.error(`herald-push: ${parsed.message}`);
+    process.exit(1);
+  }
+  const config = parsed.config;
+  const logger = pino({ level: config.LOG_LEVEL, name: 'herald-push' });
+
+  let rules: RuleSetWatcher | undefined;
+  let ruleSet: () => RuleSet = defaultRuleSet;
+  if (config.HERALD_RULES !== undefined) {
+    const watcher = new RuleSetWatcher(config.HERALD_RULES, {
+      onReload: () => logger.info({ path: config.HERALD_RULES }, 'rules reloaded'),
+      onError: (error) => logger.error({ err: error }, 'rules reload failed; keeping the last good set'),
+    });
+    await watcher.start();
+    rules = watcher;
+    ruleSet = () => watcher.current;
+  }
+
+  const store = openStore({ path: config.HERALD_DB });
+  const log = await createEventLog(config.HERALD_LOG_URL);
+  const cache = await createCache(config.HERALD_CACHE_URL, { prefix: 'herald:' });
+  const profiles = new CustomerProfiles({
+    customers: store.customers,
+    cache,
+    onError: (error) => logger.warn({ err: error }, 'profile cache'),
+  });
+  const webhook =
+    config.HERALD_WEBHOOK_URL === undefined || config.HERALD_WEBHOOK_SECRET === undefined
+      ? undefined
+      : { url: config.HERALD_WEBHOOK_URL, secret: config.HERALD_WEBHOOK_SECRET };
+  const push = createPushApp({
+    log,
+    store,
+    cache,
+    profiles,
+    logger,
+    secret: config.HERALD_TOKEN_SECRET,
+    ruleSets: () => ruleSet(),
+    webhookEndpoint: () => webhook,
+    topic: config.HERALD_TOPIC,
+    throttle: { limit: config.HERALD_PUSH_THROTTLE_LIMIT, windowMs: config.HERALD_PUSH_THROTTLE_WINDOW_MS },
+    gateway: { maxQueuedFrames: config.HERALD_PUSH_MAX_QUEUED_FRAMES },
+  });
+
+  const server = serve({ fetch: push.app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+    logger.info({ port: info.port, host: config.HOST }, 'herald push listening');
+  });
+  push.attach(server);
+  await push.start();
+
+  let stopping = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      logger.error('shutdown timed out');
+      process.exit(1);
+    }, config.HERALD_SHUTDOWN_TIMEOUT_MS);
+    timer.unref();
+    const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+    await push.close();
+    if ('closeIdleConnections' in server) server.closeIdleConnections();
+    await serverClosed;
+    rules?.close();
+    await profiles.close();
+    await log.close();
+    await cache.close();
+    await store.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => void shutdown(signal));
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error('herald-push: failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

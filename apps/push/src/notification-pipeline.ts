@@ -1,0 +1,275 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { Gateway } from '@herald/gateway';
+import type { CustomerProfiles } from '@herald/profiles';
+import {
+  decodeLoggedEvent,
+  priorityRank,
+  type LoggedEvent,
+  type Notification,
+  type StageTimes,
+} from '@herald/protocol';
+import { evaluate, type NotificationDraft, type RuleSet } from '@herald/rules';
+import type { Store } from '@herald/store';
+import type { ConsumedBatch, ConsumedRecord, EventLog } from '@herald/transport';
+import type { Logger } from 'pino';
+import { DeferredDeliveries } from './deferred-deliveries.js';
+import { decideDelivery } from './delivery-decision.js';
+import { FairQueue } from './fair-queue.js';
+import type { LatencyStats } from './latency-stats.js';
+import type { PushMetrics } from './push-metrics.js';
+import type { Throttle } from './throttle.js';
+import { toNotification } from './to-notification.js';
+import type { WebhookEndpoint, WebhookSender } from './webhook-sender.js';
+
+/** What the pipeline works with; it closes none of them. */
+export interface PipelineDeps {
+  log: EventLog;
+  store: Store;
+  profiles: CustomerProfiles;
+  gateway: Gateway;
+  throttle: Throttle;
+  webhooks: WebhookSender;
+  webhookEndpoint: (tenant: string) => WebhookEndpoint | undefined;
+  ruleSets: (tenant: string) => RuleSet;
+  teamMembers: ((tenant: string, team: string) => readonly string[] | undefined) | undefined;
+  latency: LatencyStats;
+  metrics: PushMetrics;
+  logger: Logger;
+  now: () => number;
+  /** Notifications handled per turn of the event loop before other batches may join the queue. */
+  sliceSize: number;
+}
+
+interface Work {
+  event: LoggedEvent;
+  draft: NotificationDraft;
+  consumedAt: number;
+  live: boolean;
+  webhook: boolean;
+  deferUntil: number | undefined;
+  done: () => void;
+  fail: (error: unknown) => void;
+}
+
+/**
+ * The heart of push: turns a batch of logged events into stored notifications and live
+ * deliveries. Per event it reads the customer profile and evaluates the tenant's rules; per
+ * notification it applies the recipient's preferences (opt-outs, quiet hours) and throttle, then
+ * queues the work in a {@link FairQueue} (priority first, fair across tenants) that one worker
+ * drains: insert into the inbox (idempotent by id), then deliver to sockets on every instance and
+ * to the tenant's webhook. A batch resolves (and its offsets commit) only once every
+ * notification it made is in the inbox, so a crash redelivers it and replays land on the same rows.
+ */
+export class NotificationPipeline {
+  readonly #deps: PipelineDeps;
+  readonly #queue = new FairQueue<Work>();
+  readonly #deferred: DeferredDeliveries;
+  readonly #planning = new Map<number, Promise<void>>();
+  #draining = false;
+
+  constructor(deps: PipelineDeps) {
+    this.#deps = deps;
+    this.#deferred = new DeferredDeliveries(deps.now);
+  }
+
+  /** Notifications queued and not yet stored. */
+  get queued(): number {
+    return this.#queue.size;
+  }
+
+  /** Live deliveries waiting for quiet hours to end. */
+  get deferred(): number {
+    return this.#deferred.size;
+  }
+
+  /**
+   * The log consumer's handler. Batches of one partition may overlap (the consumer reads ahead),
+   * so planning is chained per partition: work enters the queue in log order, and one customer's
+   * events keep their order within a priority.
+   */
+  readonly handle = async (batch: ConsumedBatch): Promise<void> => {
+    const consumedAt = this.#deps.now();
+    const previous = this.#planning.get(batch.partition) ?? Promise.resolve();
+    const planned = previous.then(() => this.#planBatch(batch, consumedAt));
+    const settled = planned.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#planning.set(batch.partition, settled);
+    void settled.then(() => {
+      if (this.#planning.get(batch.partition) === settled) this.#planning.delete(batch.partition);
+    });
+    const works = await planned;
+    void this.#drain();
+    await Promise.all(works);
+  };
+
+  async #planBatch(batch: ConsumedBatch, consumedAt: number): Promise<Promise<void>[]> {
+    const works: Promise<void>[] = [];
+    for (const record of batch.records) {
+      const event = await this.#decode(record);
+      if (event === undefined) continue;
+      for (const work of await this.#plan(event, consumedAt)) works.push(work);
+    }
+    return works;
+  }
+
+  /** Forgets deferred live deliveries (their items are in the inbox already). */
+  close(): void {
+    this.#deferred.clear();
+  }
+
+  async #decode(record: ConsumedRecord): Promise<LoggedEvent | undefined> {
+    try {
+      const event = decodeLoggedEvent(record.value);
+      this.#deps.metrics.events.inc({ outcome: 'evaluated' });
+      return event;
+    } catch (error) {
+      // No retry can fix a record that does not decode: straight to the dead letters.
+      this.#deps.metrics.events.inc({ outcome: 'malformed' });
+      this.#deps.logger.error(
+        { err: error, partition: record.partition, offset: record.offset },
+        'malformed event sent to the dead-letter topic',
+      );
+      await this.#deps.log.publish(`${record.topic}.dlq`, [
+        {
+          key: record.key,
+          value: record.value,
+          headers: {
+            ...record.headers,
+            'herald-error': error instanceof Error ? error.message : String(error),
+            'herald-original-offset': `${record.partition}:${record.offset}`,
+          },
+        },
+      ]);
+      return undefined;
+    }
+  }
+
+  async #plan(event: LoggedEvent, consumedAt: number): Promise<Promise<void>[]> {
+    const { store, profiles, ruleSets, teamMembers, throttle, logger, metrics, now } = this.#deps;
+    const tenant = event.tenant;
+    const customer = await profiles.get(tenant, event.customerId);
+    const { notifications, warnings } = evaluate(ruleSets(tenant), event, {
+      customer,
+      ...(teamMembers === undefined ? {} : { teamMembers: (team: string) => teamMembers(tenant, team) }),
+    });
+    for (const warning of warnings) logger.warn({ tenant, eventId: event.id, ...warning }, 'rule warning');
+    const works: Promise<void>[] = [];
+    for (const draft of notifications) {
+      const decision = decideDelivery(draft, store.preferences.get(tenant, draft.recipient), now());
+      if (decision.channels.length === 0) {
+        metrics.notifications.inc({ outcome: 'opted_out' });
+        continue;
+      }
+      draft.channels = decision.channels;
+      const allowed =
+        draft.priority === 'critical' ||
+        (await throttle.allow(tenant, draft.recipient, draft.category, now()));
+      if (!allowed) metrics.notifications.inc({ outcome: 'throttled' });
+      works.push(
+        new Promise<void>((done, fail) => {
+          this.#queue.push(tenant, priorityRank(draft.priority), {
+            event,
+            draft,
+            consumedAt,
+            live: allowed && decision.channels.includes('in_app'),
+            webhook: allowed && decision.channels.includes('webhook'),
+            deferUntil: decision.deferUntil,
+            done,
+            fail,
+          });
+        }),
+      );
+    }
+    return works;
+  }
+
+  async #drain(): Promise<void> {
+    if (this.#draining) return;
+    this.#draining = true;
+    try {
+      while (this.#queue.size > 0) {
+        for (let n = 0; n < this.#deps.sliceSize; n++) {
+          const work = this.#queue.pop();
+          if (work === undefined) break;
+          this.#process(work);
+        }
+        // Let batches of other partitions (other tenants) join the queue before the next slice.
+        await nextTurn();
+      }
+    } finally {
+      this.#draining = false;
+    }
+  }
+
+  #process(work: Work): void {
+    const { store, metrics, now } = this.#deps;
+    const { event, draft } = work;
+    const started = performance.now();
+    const stages = {
+      occurred: Date.parse(event.occurredAt),
+      ingested: event.receivedAt,
+      appended: event.appendedAt,
+      consumed: work.consumedAt,
+    };
+    let stored;
+    try {
+      stored = store.inbox.insert({
+        tenantId: event.tenant,
+        id: draft.id,
+        recipientId: draft.recipient,
+        eventId: draft.eventId,
+        rule: draft.rule,
+        title: draft.title,
+        body: draft.body,
+        data: draft.data,
+        priority: priorityRank(draft.priority),
+        category: draft.category,
+        collapseKey: draft.collapseKey ?? null,
+        channels: draft.channels,
+        stages,
+        createdAt: stages.occurred,
+        expiresAt: draft.expiresAt ?? null,
+      });
+    } catch (error) {
+      work.fail(error);
+      return;
+    }
+    const notification = toNotification(stored.notification, { ...stages, stored: now() });
+    if (!stored.inserted) metrics.notifications.inc({ outcome: 'replayed' });
+    const deliver = (): Promise<void> => this.#deliver(work, notification, stored.replaced, started);
+    if (work.deferUntil !== undefined && (work.live || work.webhook)) {
+      metrics.notifications.inc({ outcome: 'deferred' });
+      this.#deferred.schedule(work.deferUntil, () => void deliver());
+      work.done();
+      return;
+    }
+    void deliver().finally(work.done);
+  }
+
+  async #deliver(work: Work, notification: Notification, replaces: string[], started: number): Promise<void> {
+    const { gateway, webhooks, webhookEndpoint, latency, metrics, logger, now } = this.#deps;
+    if (work.webhook) {
+      const endpoint = webhookEndpoint(notification.tenant);
+      if (endpoint !== undefined) {
+        try {
+          webhooks.send(endpoint, notification);
+        } catch (error) {
+          logger.error({ err: error, notificationId: notification.id }, 'webhook delivery not recorded');
+        }
+      }
+    }
+    if (!work.live) return;
+    try {
+      await gateway.deliver(notification, replaces.length > 0 ? { replaces } : {});
+    } catch (error) {
+      // Stored already: connected clients get it when they resume.
+      logger.warn({ err: error, notificationId: notification.id }, 'live delivery failed');
+      return;
+    }
+    metrics.notifications.inc({ outcome: 'delivered' });
+    const stages = notification.stages as StageTimes;
+    latency.record(notification.tenant, { ...stages, written: now() }, performance.now() - started);
+  }
+}

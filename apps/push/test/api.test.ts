@@ -1,0 +1,278 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { mintSubscriberToken } from '@herald/gateway';
+import type { Notification } from '@herald/protocol';
+import { secret, startPush, type PushHarness } from './harness.js';
+
+/** Every field a test reads from a JSON answer (absent ones are simply undefined at run time). */
+interface ApiBody {
+  error: { code: string; message: string; field?: string };
+  items: Notification[];
+  nextCursor: number | null;
+  count: number;
+  updated: number;
+  unreadCount: number;
+  token: string;
+  expiresAt: number;
+  tenant: string;
+  windowMs: number;
+  arrivalRatePerSecond: number;
+  stages: Record<string, { count: number; p50: number | null; p90: number | null; p99: number | null }>;
+  prediction: { model: string; serviceTimeMs: number; unstable?: boolean; p50Ms: number; p99Ms: number };
+  status: string;
+}
+
+async function call(h: PushHarness, path: string, init: RequestInit & { auth?: string } = {}) {
+  const { auth, ...rest } = init;
+  const headers = new Headers(rest.headers);
+  if (auth !== undefined) headers.set('authorization', `Bearer ${auth}`);
+  if (typeof rest.body === 'string' && !headers.has('content-type'))
+    headers.set('content-type', 'application/json');
+  const response = await fetch(`${h.url}${path}`, { ...rest, headers });
+  const text = await response.text();
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (text === '' ? {} : JSON.parse(text)) as ApiBody,
+  };
+}
+
+async function seed(h: PushHarness, tenant: string, recipient: string, count: number): Promise<void> {
+  await h.publish(
+    tenant,
+    Array.from({ length: count }, (_, i) => ({ data: { to: recipient, n: i + 1 } })),
+  );
+  const deadline = Date.now() + 5_000;
+  while (h.store.inbox.lastSequence(tenant, recipient) < count) {
+    if (Date.now() > deadline) throw new Error('inbox not filled in time');
+    await sleep(10);
+  }
+}
+
+describe('subscriber tokens', () => {
+  it('mints a token for the API key’s tenant that opens that subscriber’s stream', async () => {
+    await using h = await startPush();
+    const minted = await call(h, '/v1/subscribers/rep-7/token', {
+      method: 'POST',
+      auth: h.apiKey('acme'),
+      body: JSON.stringify({ ttlSeconds: 120, scopes: ['inbox:read'] }),
+    });
+    expect(minted.status).toBe(201);
+    expect(minted.body.expiresAt).toBeGreaterThan(Date.now() + 100_000);
+    const inbox = await call(h, '/v1/inbox', { auth: minted.body.token });
+    expect(inbox).toMatchObject({ status: 200, body: { items: [], nextCursor: null } });
+    // The token grants reading only.
+    const mark = await call(h, '/v1/inbox/mark', {
+      method: 'POST',
+      auth: minted.body.token,
+      body: JSON.stringify({ action: 'read', all: true }),
+    });
+    expect(mark).toMatchObject({ status: 403, body: { error: { code: 'forbidden' } } });
+    const noBody = await call(h, '/v1/subscribers/rep-7/token', { method: 'POST', auth: h.apiKey('acme') });
+    expect(noBody.status).toBe(201);
+  });
+
+  it('refuses a missing key, a bad subscriber id and out-of-range settings, naming the field', async () => {
+    await using h = await startPush();
+    expect((await call(h, '/v1/subscribers/rep-7/token', { method: 'POST' })).status).toBe(401);
+    const badId = await call(h, `/v1/subscribers/${'x'.repeat(300)}/token`, {
+      method: 'POST',
+      auth: h.apiKey('acme'),
+    });
+    expect(badId).toMatchObject({ status: 400, body: { error: { field: 'id' } } });
+    const badTtl = await call(h, '/v1/subscribers/rep-7/token', {
+      method: 'POST',
+      auth: h.apiKey('acme'),
+      body: JSON.stringify({ ttlSeconds: 5 }),
+    });
+    expect(badTtl).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_field', field: 'ttlSeconds' } },
+    });
+  });
+});
+
+describe('inbox API', () => {
+  it('lists newest first with a cursor, filters, counts unread and marks', async () => {
+    await using h = await startPush();
+    await seed(h, 'acme', 'rep-7', 5);
+    const token = await h.token('acme', 'rep-7');
+    const first = await call(h, '/v1/inbox?limit=2', { auth: token });
+    expect(first.body.items.map((n: { seq: number }) => n.seq)).toEqual([5, 4]);
+    const second = await call(h, `/v1/inbox?limit=2&cursor=${first.body.nextCursor}`, { auth: token });
+    expect(second.body.items.map((n: { seq: number }) => n.seq)).toEqual([3, 2]);
+    expect((await call(h, '/v1/inbox/unread-count', { auth: token })).body).toEqual({ count: 5 });
+
+    const ids = first.body.items.map((n: { id: string }) => n.id);
+    const marked = await call(h, '/v1/inbox/mark', {
+      method: 'POST',
+      auth: token,
+      body: JSON.stringify({ action: 'read', ids }),
+    });
+    expect(marked.body).toEqual({ updated: 2, unreadCount: 3 });
+    const unread = await call(h, '/v1/inbox?unread=true', { auth: token });
+    expect(unread.body.items.map((n: { seq: number }) => n.seq)).toEqual([3, 2, 1]);
+    const all = await call(h, '/v1/inbox/mark', {
+      method: 'POST',
+      auth: token,
+      body: JSON.stringify({ action: 'read', all: true, upTo: 2 }),
+    });
+    expect(all.body).toEqual({ updated: 2, unreadCount: 1 });
+  });
+
+  it('tells every connection of the subscriber when items are marked, from HTTP or a socket', async () => {
+    await using h = await startPush();
+    await seed(h, 'acme', 'rep-7', 2);
+    const phone = await h.connect('acme', 'rep-7');
+    const laptop = await h.connect('acme', 'rep-7');
+    const id = h.store.inbox.list('acme', 'rep-7').items[0]!.id;
+    await call(h, '/v1/inbox/mark', {
+      method: 'POST',
+      auth: await h.token('acme', 'rep-7'),
+      body: JSON.stringify({ action: 'read', ids: [id] }),
+    });
+    for (const client of [phone, laptop]) {
+      await client.until((frames) => frames.some((f) => f.type === 'state'));
+      expect(client.frames.find((f) => f.type === 'state')).toMatchObject({
+        action: 'read',
+        ids: [id],
+        unreadCount: 1,
+      });
+    }
+    phone.send({ type: 'mark', action: 'read', all: true });
+    await laptop.until((frames) => frames.filter((f) => f.type === 'state').length === 2);
+    expect(laptop.frames.filter((f) => f.type === 'state')[1]).toMatchObject({
+      action: 'read',
+      all: true,
+      unreadCount: 0,
+    });
+    expect(h.store.inbox.unreadCount('acme', 'rep-7')).toBe(0);
+  });
+
+  it('keeps subscribers and tenants apart', async () => {
+    await using h = await startPush();
+    await seed(h, 'acme', 'rep-7', 1);
+    await seed(h, 'globex', 'rep-7', 1);
+    const victim = h.store.inbox.list('acme', 'rep-7').items[0]!;
+    // Another subscriber of the same tenant sees an empty inbox and cannot mark the victim's item.
+    const other = await h.token('acme', 'rep-8');
+    expect((await call(h, '/v1/inbox', { auth: other })).body.items).toEqual([]);
+    const mark = await call(h, '/v1/inbox/mark', {
+      method: 'POST',
+      auth: other,
+      body: JSON.stringify({ action: 'read', ids: [victim.id] }),
+    });
+    expect(mark.body.updated).toBe(0);
+    expect(h.store.inbox.get('acme', victim.id)!.readAt).toBeNull();
+    // The same subscriber id in another tenant sees only its own tenant's item.
+    const globex = await call(h, '/v1/inbox', { auth: await h.token('globex', 'rep-7') });
+    expect(globex.body.items.map((n: { tenant: string }) => n.tenant)).toEqual(['globex']);
+    // A tenant's API key mints tokens for its own tenant only.
+    const minted = await call(h, '/v1/subscribers/rep-7/token', { method: 'POST', auth: h.apiKey('globex') });
+    const list = await call(h, '/v1/inbox', { auth: minted.body.token });
+    expect(list.body.items.map((n: { tenant: string }) => n.tenant)).toEqual(['globex']);
+  });
+
+  it('refuses bad tokens, expired tokens and bad input with JSON errors', async () => {
+    await using h = await startPush();
+    expect(await call(h, '/v1/inbox')).toMatchObject({
+      status: 401,
+      body: { error: { code: 'unauthorized' } },
+    });
+    expect((await call(h, '/v1/inbox', { auth: 'not-a-token' })).body.error.message).toBe(
+      'invalid subscriber token',
+    );
+    const stale = await mintSubscriberToken(
+      { tenant: 'acme', subscriber: 'rep-7', ttlSeconds: 60, now: () => Date.now() - 120_000 },
+      secret,
+    );
+    const expired = await call(h, '/v1/inbox', { auth: stale.token });
+    expect(expired).toMatchObject({
+      status: 401,
+      body: { error: { message: 'the subscriber token has expired' } },
+    });
+    const token = await h.token('acme', 'rep-7');
+    expect(await call(h, '/v1/inbox?limit=0', { auth: token })).toMatchObject({
+      status: 400,
+      body: { error: { field: 'limit' } },
+    });
+    expect(await call(h, '/v1/inbox?color=red', { auth: token })).toMatchObject({ status: 400 });
+    const both = await call(h, '/v1/inbox/mark', {
+      method: 'POST',
+      auth: token,
+      body: JSON.stringify({ action: 'read' }),
+    });
+    expect(both).toMatchObject({ status: 400, body: { error: { field: 'ids' } } });
+    const unreadAll = await call(h, '/v1/inbox/mark', {
+      method: 'POST',
+      auth: token,
+      body: JSON.stringify({ action: 'unread', all: true }),
+    });
+    expect(unreadAll).toMatchObject({ status: 400, body: { error: { field: 'all' } } });
+    const broken = await call(h, '/v1/inbox/mark', { method: 'POST', auth: token, body: '{"action":' });
+    expect(broken).toMatchObject({ status: 400, body: { error: { code: 'invalid_request' } } });
+  });
+
+  it('answers a fuzz of random and oversized bodies with 4xx JSON and stays healthy', async () => {
+    await using h = await startPush();
+    const token = await h.token('acme', 'rep-7');
+    const random = (n: number) =>
+      Array.from({ length: n }, () => String.fromCharCode(32 + Math.floor(Math.random() * 95))).join('');
+    const bodies = [
+      ...Array.from({ length: 40 }, (_, i) => random(1 + i * 7)),
+      JSON.stringify({ action: 'read', ids: Array.from({ length: 600 }, (_, i) => `id-${i}`) }),
+      JSON.stringify({ action: 'read', ids: ['x'.repeat(5000)] }),
+      '['.repeat(10_000),
+      JSON.stringify({ action: 'read', ids: [], all: true }),
+    ];
+    const oversized = await call(h, '/v1/inbox/mark', {
+      method: 'POST',
+      auth: token,
+      body: 'x'.repeat(100_000),
+    });
+    expect(oversized).toMatchObject({ status: 413, body: { error: { code: 'payload_too_large' } } });
+    for (const body of bodies) {
+      for (const [path, auth] of [
+        ['/v1/inbox/mark', token],
+        ['/v1/subscribers/rep-7/token', h.apiKey('acme')],
+      ] as const) {
+        const response = await call(h, path, { method: 'POST', auth, body });
+        expect(response.status, `${path} ${body.slice(0, 40)}`).toBeGreaterThanOrEqual(400);
+        expect(response.status).toBeLessThan(500);
+        expect(typeof response.body.error.code).toBe('string');
+      }
+    }
+    expect((await call(h, '/healthz')).status).toBe(200);
+    expect((await call(h, '/readyz')).body.status).toBe('ready');
+  });
+});
+
+describe('latency and metrics', () => {
+  it('reports per-stage percentiles and the M/M/c prediction for the tenant, and exports them', async () => {
+    await using h = await startPush();
+    const client = await h.connect('acme', 'rep-7');
+    await h.publish(
+      'acme',
+      Array.from({ length: 20 }, (_, i) => ({ data: { to: 'rep-7', n: i } })),
+    );
+    await client.until(() => client.notifications().length === 20);
+    const stats = await call(h, '/v1/stats/latency', { auth: h.apiKey('acme') });
+    expect(stats.status).toBe(200);
+    expect(stats.body).toMatchObject({ tenant: 'acme', windowMs: 60_000 });
+    expect(stats.body.stages.total!.count).toBe(20);
+    expect(stats.body.stages.total!.p99).toBeGreaterThanOrEqual(stats.body.stages.total!.p50!);
+    expect(stats.body.arrivalRatePerSecond).toBeGreaterThan(0);
+    // A burst may look like overload to M/M/1; either way the model answers.
+    const prediction = stats.body.prediction;
+    expect(prediction.model).toBe('M/M/c');
+    expect(prediction.serviceTimeMs).toBeGreaterThan(0);
+    if (prediction.unstable !== true) expect(prediction.p99Ms).toBeGreaterThanOrEqual(prediction.p50Ms);
+    const globex = await call(h, '/v1/stats/latency', { auth: h.apiKey('globex') });
+    expect(globex.body.stages.total!.count).toBe(0);
+    expect((await call(h, '/v1/stats/latency')).status).toBe(401);
+    const metrics = await fetch(`${h.url}/metrics`).then((r) => r.text());
+    expect(metrics).toMatch(/herald_push_latency_ms\{tenant="acme",stage="total",quantile="p99"\} \d/);
+    expect(metrics).toMatch(/herald_push_notifications_total\{outcome="delivered"\} 20/);
+    expect(metrics).toMatch(/herald_push_connections 1/);
+  });
+});

@@ -1,0 +1,203 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { NewNotification, Store } from '@herald/store';
+import { describe, expect, it } from 'vitest';
+import { crmEvent, startPush, topic } from './harness.js';
+import { createLoggedEvent, encodeLoggedEvent } from '@herald/protocol';
+
+describe('push pipeline', () => {
+  it('turns an event in the log into a rendered notification on the recipient’s socket', async () => {
+    await using h = await startPush();
+    const client = await h.connect('acme', 'rep-7');
+    await h.publish('acme', [{ data: { to: 'rep-7', n: 1 } }]);
+    await client.until(() => client.notifications().length === 1);
+    const [notification] = client.notifications();
+    expect(notification).toMatchObject({
+      tenant: 'acme',
+      recipient: 'rep-7',
+      seq: 1,
+      rule: 'note',
+      category: 'notes',
+      priority: 'normal',
+      title: 'Note 1',
+      body: 'from Ada Lovelace',
+      channels: ['in_app', 'webhook'],
+    });
+    const stages = notification!.stages!;
+    expect(stages.ingested).toBeLessThanOrEqual(stages.appended);
+    expect(stages.appended).toBeLessThanOrEqual(stages.consumed);
+    expect(stages.consumed).toBeLessThanOrEqual(stages.stored);
+    expect(stages.stored).toBeLessThanOrEqual(stages.written!);
+    expect(h.store.inbox.get('acme', notification!.id)).toMatchObject({
+      eventId: notification!.eventId,
+      rule: 'note',
+    });
+  });
+
+  it('shows a redelivered event once: one inbox row, one frame', async () => {
+    await using h = await startPush();
+    const client = await h.connect('acme', 'rep-7');
+    const event = crmEvent({ data: { to: 'rep-7', n: 1 } });
+    await h.publish('acme', [event, event]);
+    await h.publish('acme', [{ data: { to: 'rep-7', n: 2 } }]);
+    await client.until(() => client.notifications().some((n) => n.title === 'Note 2'));
+    await sleep(50);
+    expect(client.notifications().map((n) => n.title)).toEqual(['Note 1', 'Note 2']);
+    expect(h.store.inbox.list('acme', 'rep-7').items).toHaveLength(2);
+  });
+
+  it('sends a reconnecting client exactly what it missed', async () => {
+    await using h = await startPush();
+    const first = await h.connect('acme', 'rep-7');
+    await h.publish('acme', [{ data: { to: 'rep-7', n: 1 } }, { data: { to: 'rep-7', n: 2 } }]);
+    await first.until(() => first.notifications().length === 2);
+    const lastSeq = Math.max(...first.seqs());
+    await first[Symbol.asyncDispose]();
+    await h.publish(
+      'acme',
+      [3, 4, 5].map((n) => ({ data: { to: 'rep-7', n } })),
+    );
+    await waitForInbox(h.store, 'acme', 'rep-7', 5);
+    const second = await h.connect('acme', 'rep-7', lastSeq);
+    await h.publish('acme', [{ data: { to: 'rep-7', n: 6 } }]);
+    await second.until(() => second.notifications().length === 4);
+    await sleep(50);
+    expect(second.notifications().map((n) => n.title)).toEqual(['Note 3', 'Note 4', 'Note 5', 'Note 6']);
+    expect(second.seqs()).toEqual([3, 4, 5, 6]);
+  });
+
+  it('replaces an item through its collapse key, on screen and in the inbox', async () => {
+    await using h = await startPush();
+    const client = await h.connect('acme', 'rep-7');
+    await h.publish('acme', [{ type: 'thread.updated', data: { to: 'rep-7', thread: 't1', n: 1 } }]);
+    await client.until(() => client.notifications().length === 1);
+    const older = client.notifications()[0]!;
+    await h.publish('acme', [{ type: 'thread.updated', data: { to: 'rep-7', thread: 't1', n: 2 } }]);
+    await client.until((frames) => frames.some((frame) => frame.type === 'replace'));
+    const replace = client.frames.find((frame) => frame.type === 'replace');
+    expect(replace).toMatchObject({ replaces: [older.id], notification: { title: 'Thread t1 v2' } });
+    expect(h.store.inbox.list('acme', 'rep-7').items.map((n) => n.title)).toEqual(['Thread t1 v2']);
+  });
+
+  it('drops what a recipient opted out of, unless it is critical', async () => {
+    await using h = await startPush();
+    h.store.preferences.set({ tenantId: 'acme', recipientId: 'rep-7', optOuts: [{ category: 'notes' }] });
+    const client = await h.connect('acme', 'rep-7');
+    await h.publish('acme', [
+      { data: { to: 'rep-7', n: 1 } },
+      { data: { to: 'rep-7', n: 2 }, priority: 'critical' },
+    ]);
+    await client.until(() => client.notifications().length === 1);
+    await sleep(50);
+    expect(client.notifications().map((n) => [n.title, n.priority])).toEqual([['Note 2', 'critical']]);
+    expect(h.store.inbox.list('acme', 'rep-7').items).toHaveLength(1);
+  });
+
+  it('holds live delivery during quiet hours until they end, and stores the item at once', async () => {
+    const realStart = Date.now();
+    // A clock 600 ms before the end of a quiet window, running at real speed.
+    const quietEnd = Math.ceil((realStart + 120_000) / 60_000) * 60_000;
+    const offset = quietEnd - 600 - realStart;
+    const now = () => Date.now() + offset;
+    const clock = (at: number) => new Date(at).toISOString().slice(11, 16);
+    await using h = await startPush({ now });
+    h.store.preferences.set({
+      tenantId: 'acme',
+      recipientId: 'rep-7',
+      quietHours: { start: clock(quietEnd - 30 * 60_000), end: clock(quietEnd), timezone: 'UTC' },
+    });
+    const client = await h.connect('acme', 'rep-7');
+    await h.publish('acme', [
+      { data: { to: 'rep-7', n: 1 } },
+      { data: { to: 'rep-7', n: 2 }, priority: 'critical' },
+    ]);
+    await client.until(() => client.notifications().length === 1);
+    expect(client.notifications()[0]!.title).toBe('Note 2');
+    expect(h.store.inbox.list('acme', 'rep-7').items).toHaveLength(2);
+    expect(now()).toBeLessThan(quietEnd);
+    await client.until(() => client.notifications().length === 2, 5_000);
+    expect(now()).toBeGreaterThanOrEqual(quietEnd);
+    expect(client.notifications()[1]!.title).toBe('Note 1');
+  });
+
+  it('throttles live delivery per recipient and category, keeping every item in the inbox', async () => {
+    await using h = await startPush({ throttle: { limit: 2, windowMs: 60_000 } });
+    const client = await h.connect('acme', 'rep-7');
+    const other = await h.connect('acme', 'rep-8');
+    await h.publish('acme', [
+      ...[1, 2, 3, 4].map((n) => ({ data: { to: 'rep-7', n } })),
+      { data: { to: 'rep-7', n: 5 }, priority: 'critical' as const },
+      { data: { to: 'rep-8', n: 6 } },
+    ]);
+    await waitForInbox(h.store, 'acme', 'rep-7', 5);
+    await other.until(() => other.notifications().length === 1);
+    await sleep(50);
+    // The critical one bypasses the throttle (and, being critical, goes first).
+    expect(client.notifications().map((n) => n.title)).toEqual(['Note 5', 'Note 1', 'Note 2']);
+  });
+
+  it("keeps one tenant's backlog from delaying another tenant's critical event", async () => {
+    await using h = await startPush({ start: false });
+    const order: string[] = [];
+    const insert = h.store.inbox.insert.bind(h.store.inbox);
+    h.store.inbox.insert = (input: NewNotification) => {
+      order.push(input.tenantId);
+      return insert(input);
+    };
+    const flood = Array.from({ length: 3000 }, (_, i) => ({
+      customerId: `c${i}`,
+      data: { to: 'rep-7', n: i },
+    }));
+    await h.publish('acme', flood);
+    await h.publish('globex', [{ customerId: 'c1', data: { to: 'rep-9', n: 0 }, priority: 'critical' }]);
+    await h.push.start();
+    await waitForInbox(h.store, 'acme', 'rep-7', 3000, 30_000);
+    const position = order.indexOf('globex');
+    console.log(
+      `fairness: the critical event of the quiet tenant was stored at position ${position} of ${order.length}`,
+    );
+    // Without the fair heap and read-ahead it would come after the whole flood (position 3000).
+    expect(position).toBeGreaterThanOrEqual(0);
+    expect(position).toBeLessThan(300);
+  });
+
+  it('sends a record that does not decode to the dead-letter topic and carries on', async () => {
+    await using h = await startPush();
+    const dead: string[] = [];
+    await h.log.subscribe({
+      topic: `${topic}.dlq`,
+      group: 'dlq-reader',
+      handler: (batch) => void dead.push(...batch.records.map((r) => r.headers['herald-error'] ?? '')),
+    });
+    const client = await h.connect('acme', 'rep-7');
+    await h.log.publish(topic, [{ key: 'acme:cust-1', value: '{"v":1,"type":"nope"}' }]);
+    const good = createLoggedEvent(crmEvent({ data: { to: 'rep-7', n: 7 } }), { tenant: 'acme' });
+    await h.log.publish(topic, [{ key: 'acme:cust-1', value: encodeLoggedEvent(good) }]);
+    await client.until(() => client.notifications().length === 1);
+    await waitFor(() => dead.length === 1);
+    expect(dead[0]).toMatch(/logged event/);
+  });
+});
+
+async function waitFor(check: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(10);
+  }
+}
+
+async function waitForInbox(
+  store: Store,
+  tenant: string,
+  recipient: string,
+  count: number,
+  timeoutMs = 5_000,
+): Promise<void> {
+  await waitFor(
+    () => store.inbox.list(tenant, recipient, { limit: 1000 }).items.length >= Math.min(count, 1000),
+    timeoutMs,
+  );
+  if (count > 1000) {
+    await waitFor(() => store.inbox.lastSequence(tenant, recipient) >= count, timeoutMs);
+  }
+}
