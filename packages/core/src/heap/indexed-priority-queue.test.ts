@@ -78,14 +78,18 @@ function operations(keys: number, shrinking: 'often' | 'rarely'): fc.Arbitrary<O
 
 describe('IndexedPriorityQueue', () => {
   it.each([
-    ['few keys', 12, 'often', 300, 100],
-    ['many keys', 64, 'rarely', 300, 60],
+    ['few keys, comparator', 12, 'often', 300, 100, false],
+    ['many keys, comparator', 64, 'rarely', 300, 60, false],
+    ['few keys, numeric fast path', 12, 'often', 300, 100, true],
+    ['many keys, numeric fast path', 64, 'rarely', 300, 60, true],
   ] as const)(
     'matches a stable sorted-array model under random operations (%s)',
-    (_name, keys, shrinking, length, numRuns) => {
+    (_name, keys, shrinking, length, numRuns, numeric) => {
       fc.assert(
         fc.property(fc.array(operations(keys, shrinking), { maxLength: length, size: 'max' }), (ops) => {
-          const queue = new IndexedPriorityQueue<string, number>(ascending);
+          const queue = numeric
+            ? new IndexedPriorityQueue<string, number>()
+            : new IndexedPriorityQueue<string, number>(ascending);
           const model = new SortedModel();
           for (const o of ops) {
             switch (o.kind) {
@@ -325,7 +329,58 @@ describe('IndexedPriorityQueue', () => {
     expect(queue.has('a')).toBe(false);
   });
 
-  it('rejects a missing comparator with INVALID_ARGUMENT', () => {
+  it('rejects a comparator that is not a function with INVALID_ARGUMENT', () => {
     expect(codeOf(() => new IndexedPriorityQueue<string, number>(null as never))).toBe('INVALID_ARGUMENT');
+  });
+
+  describe('numeric fast path (no comparator)', () => {
+    it('orders numbers ascending, FIFO among equal values, through push, update and remove', () => {
+      const queue = new IndexedPriorityQueue<string, number>();
+      for (let k = 0; k < 60; k++) queue.push(`k${k}`, k % 3);
+      queue.update('k0', 1); // behind every 1 already queued
+      expect(queue.remove('k4')).toBe(true);
+      expect(queue.get('k1')).toBe(1);
+      const order = queue.drain().map((e) => e.key);
+      const expected = [0, 1, 2].flatMap((v) =>
+        Array.from({ length: 60 }, (_, k) => k).filter((k) => k % 3 === v && k !== 0 && k !== 4),
+      );
+      expected.splice(expected.indexOf(58) + 1, 0, 0); // k58 is the last 1 pushed
+      expect(order).toEqual(expected.map((k) => `k${k}`));
+    });
+
+    it('treats -0 and 0 as equal values and keeps their push order', () => {
+      const queue = new IndexedPriorityQueue<string, number>();
+      queue.push('zero', 0);
+      queue.push('negative-zero', -0);
+      queue.push('minus-one', -1);
+      expect(queue.drain().map((e) => e.key)).toEqual(['minus-one', 'zero', 'negative-zero']);
+    });
+
+    it('keeps its order across growth, emptying and reuse', () => {
+      const queue = new IndexedPriorityQueue<number, number>();
+      for (let round = 0; round < 2; round++) {
+        for (let k = 0; k < 3000; k++) queue.push(k, (k * 7919) % 10);
+        for (let k = 0; k < 3000; k += 3) queue.update(k, -1 - ((k * 31) % 7));
+        for (let k = 1; k < 3000; k += 5) queue.remove(k);
+        const expected = [...queue].map((e) => e.value).sort((a, b) => a - b);
+        expect(queue.drain().map((e) => e.value)).toEqual(expected);
+        expect(queue.size).toBe(0);
+      }
+    });
+
+    it('refuses NaN and non-numbers with INVALID_ARGUMENT', () => {
+      const queue = new IndexedPriorityQueue<string, number>();
+      expect(codeOf(() => queue.push('a', Number.NaN))).toBe('INVALID_ARGUMENT');
+      expect(codeOf(() => queue.push('b', '3' as never))).toBe('INVALID_ARGUMENT');
+      queue.push('c', 3);
+      expect(codeOf(() => queue.update('c', Number.NaN))).toBe('INVALID_ARGUMENT');
+      expect(queue.get('c')).toBe(3);
+      expect(queue.size).toBe(1);
+    });
+
+    it('needs a comparator for values that are not numbers (a type error)', () => {
+      // @ts-expect-error: only number values may omit the comparator
+      expect(() => new IndexedPriorityQueue<string, Date>()).not.toThrow();
+    });
   });
 });

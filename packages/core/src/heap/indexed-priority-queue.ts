@@ -13,6 +13,15 @@ const INITIAL_CAPACITY = 16;
 const RETAINED_CAPACITY = 1024;
 const SEQUENCE_LIMIT = 2 ** 32;
 
+function checkNumber(value: unknown): void {
+  if (typeof value !== 'number' || value !== value) {
+    throw new CoreError(
+      'INVALID_ARGUMENT',
+      'An IndexedPriorityQueue without a comparator orders numbers (not NaN) only',
+    );
+  }
+}
+
 function describeKey(key: unknown): string {
   return typeof key === 'string' || typeof key === 'number' || typeof key === 'bigint'
     ? JSON.stringify(String(key))
@@ -21,6 +30,12 @@ function describeKey(key: unknown): string {
 
 function grown(array: Uint32Array, capacity: number): Uint32Array<ArrayBuffer> {
   const next = new Uint32Array(Math.max(capacity, array.length * 2));
+  next.set(array);
+  return next;
+}
+
+function grownFloats(array: Float64Array, capacity: number): Float64Array<ArrayBuffer> {
+  const next = new Float64Array(Math.max(capacity, array.length * 2));
   next.set(array);
   return next;
 }
@@ -42,6 +57,14 @@ function grown(array: Uint32Array, capacity: number): Uint32Array<ArrayBuffer> {
  * reminders.update('rem-1', Date.parse('2030-01-01T07:00Z')); // rescheduled
  * reminders.remove('rem-2'); // cancelled
  * reminders.pop(); // { key: 'rem-1', value: 1893481200000 }
+ *
+ * Without a comparator the values are numbers (due times, say), smallest first, and the
+ * queue takes a numeric fast path: the values sit in a `Float64Array` in heap order and
+ * are compared inline, with no comparator call (NaN is refused).
+ *
+ * @example
+ * const dueAt = new IndexedPriorityQueue<string, number>(); // numeric fast path
+ * dueAt.push('rem-1', Date.parse('2030-01-01T09:00Z'));
  */
 export class IndexedPriorityQueue<K, T> {
   readonly #compare: Comparator<T>;
@@ -58,14 +81,26 @@ export class IndexedPriorityQueue<K, T> {
   #freeIds: number[] = [];
   #idOf = new Map<K, number>();
   #nextSeq = 0;
+  #count = 0;
+  // Numeric mode (no comparator): the values, in heap order, instead of #values.
+  readonly #numeric: boolean;
+  #prios = new Float64Array(INITIAL_CAPACITY);
 
   /**
    * @param compare Orders the values: negative when `a` should leave before `b`.
-   * @throws {CoreError} `INVALID_ARGUMENT` when `compare` is not a function.
+   *   Optional only when the values are numbers: omitted, they leave smallest first
+   *   (the numeric fast path).
+   * @throws {CoreError} `INVALID_ARGUMENT` when `compare` is given but not a function.
    * @example
    * const byDueTime = new IndexedPriorityQueue<string, Date>((a, b) => a.getTime() - b.getTime());
+   * const byDueMillis = new IndexedPriorityQueue<string, number>();
    */
-  constructor(compare: Comparator<T>) {
+  constructor(...[compare]: number extends T ? [compare?: Comparator<T>] : [compare: Comparator<T>]) {
+    this.#numeric = compare === undefined;
+    if (compare === undefined) {
+      this.#compare = (a, b) => (a as number) - (b as number);
+      return;
+    }
     if (typeof compare !== 'function') {
       throw new CoreError('INVALID_ARGUMENT', 'IndexedPriorityQueue needs a comparator function');
     }
@@ -78,7 +113,7 @@ export class IndexedPriorityQueue<K, T> {
    * metrics.gauge('reminders.pending', reminders.size);
    */
   get size(): number {
-    return this.#values.length;
+    return this.#count;
   }
 
   /**
@@ -92,13 +127,23 @@ export class IndexedPriorityQueue<K, T> {
     if (idOf.has(key)) {
       throw new CoreError('INVALID_ARGUMENT', `Key ${describeKey(key)} is already queued; use update()`);
     }
-    const size = this.#values.length;
-    if (size === this.#ids.length) this.#ids = grown(this.#ids, size + 1);
+    const numeric = this.#numeric;
+    if (numeric) checkNumber(value);
+    const size = this.#count;
+    if (size === this.#ids.length) {
+      this.#ids = grown(this.#ids, size + 1);
+      if (numeric) this.#prios = grownFloats(this.#prios, size + 1);
+    }
     const id = this.#allocateId(key);
     this.#seqs[id] = this.#takeSeq();
     idOf.set(key, id);
-    this.#values.push(value);
-    this.#siftUp(size, value, id);
+    this.#count = size + 1;
+    if (numeric) {
+      this.#siftUpNumber(size, value as number, id);
+    } else {
+      this.#values.push(value);
+      this.#siftUp(size, value, id);
+    }
   }
 
   /**
@@ -108,11 +153,10 @@ export class IndexedPriorityQueue<K, T> {
    * if (due !== undefined) fire(due.key);
    */
   pop(): IndexedEntry<K, T> | undefined {
-    const values = this.#values;
-    if (values.length === 0) return undefined;
+    if (this.#count === 0) return undefined;
     const id = this.#ids[0] as number;
     const key = this.#keys[id] as K;
-    const value = values[0] as T;
+    const value = this.#valueAt(0);
     this.#idOf.delete(key);
     this.#releaseId(id);
     this.#removeAt(0);
@@ -126,8 +170,8 @@ export class IndexedPriorityQueue<K, T> {
    * if (next !== undefined) setTimeout(tick, next.value - Date.now());
    */
   peek(): IndexedEntry<K, T> | undefined {
-    if (this.#values.length === 0) return undefined;
-    return { key: this.#keys[this.#ids[0] as number] as K, value: this.#values[0] as T };
+    if (this.#count === 0) return undefined;
+    return { key: this.#keys[this.#ids[0] as number] as K, value: this.#valueAt(0) };
   }
 
   /**
@@ -146,7 +190,7 @@ export class IndexedPriorityQueue<K, T> {
    */
   get(key: K): T | undefined {
     const id = this.#idOf.get(key);
-    return id === undefined ? undefined : this.#values[this.#positions[id] as number];
+    return id === undefined ? undefined : this.#valueAt(this.#positions[id] as number);
   }
 
   /**
@@ -181,8 +225,11 @@ export class IndexedPriorityQueue<K, T> {
     if (id === undefined) {
       throw new CoreError('INVALID_ARGUMENT', `Key ${describeKey(key)} is not queued; push() it first`);
     }
+    if (this.#numeric) checkNumber(value);
     this.#seqs[id] = this.#takeSeq();
-    this.#place(this.#positions[id] as number, value, id);
+    const position = this.#positions[id] as number;
+    if (this.#numeric) this.#placeNumber(position, value as number, id);
+    else this.#place(position, value, id);
   }
 
   /**
@@ -203,6 +250,7 @@ export class IndexedPriorityQueue<K, T> {
    */
   clear(): void {
     this.#values = [];
+    this.#count = 0;
     this.#idOf = new Map();
     this.#reset();
   }
@@ -214,10 +262,9 @@ export class IndexedPriorityQueue<K, T> {
    * const pendingIds = [...reminders].map((entry) => entry.key);
    */
   [Symbol.iterator](): IterableIterator<IndexedEntry<K, T>> {
-    const values = this.#values;
     const entries: IndexedEntry<K, T>[] = [];
-    for (let i = 0; i < values.length; i++) {
-      entries.push({ key: this.#keys[this.#ids[i] as number] as K, value: values[i] as T });
+    for (let i = 0; i < this.#count; i++) {
+      entries.push({ key: this.#keys[this.#ids[i] as number] as K, value: this.#valueAt(i) });
     }
     return entries.values();
   }
@@ -244,7 +291,7 @@ export class IndexedPriorityQueue<K, T> {
 
   #takeSeq(): number {
     if (this.#nextSeq === SEQUENCE_LIMIT) {
-      this.#nextSeq = renumberSequences(this.#seqs, this.#ids.subarray(0, this.#values.length));
+      this.#nextSeq = renumberSequences(this.#seqs, this.#ids.subarray(0, this.#count));
     }
     return this.#nextSeq++;
   }
@@ -259,10 +306,24 @@ export class IndexedPriorityQueue<K, T> {
       this.#ids = new Uint32Array(INITIAL_CAPACITY);
       this.#positions = new Uint32Array(INITIAL_CAPACITY);
       this.#seqs = new Uint32Array(INITIAL_CAPACITY);
+      this.#prios = new Float64Array(INITIAL_CAPACITY);
     }
   }
 
+  #valueAt(position: number): T {
+    return (this.#numeric ? this.#prios[position] : this.#values[position]) as T;
+  }
+
   #removeAt(position: number): void {
+    if (this.#numeric) {
+      const size = --this.#count;
+      if (size === 0) this.#reset();
+      else if (position < size) {
+        this.#placeNumber(position, this.#prios[size] as number, this.#ids[size] as number);
+      }
+      return;
+    }
+    this.#count--;
     const values = this.#values;
     // Array#pop shortens the array, so a removed value is not kept alive by a stale slot.
     const last = values.pop() as T;
@@ -341,5 +402,79 @@ export class IndexedPriorityQueue<K, T> {
       child = 2 * i + 1;
     }
     this.#siftUp(i, value, id, start);
+  }
+
+  // The numeric fast path: the same moves as #place, #siftUp and #siftDown, comparing
+  // doubles inline. Sequence numbers are looked up (by id) only on ties.
+  #placeNumber(i: number, value: number, id: number): void {
+    if (i > 0) {
+      const parent = (i - 1) >>> 1;
+      const above = this.#prios[parent] as number;
+      const seqs = this.#seqs;
+      if (
+        value < above ||
+        (value === above && (seqs[id] as number) < (seqs[this.#ids[parent] as number] as number))
+      ) {
+        this.#siftUpNumber(i, value, id);
+        return;
+      }
+    }
+    this.#siftDownNumber(i, value, id);
+  }
+
+  #siftUpNumber(i: number, value: number, id: number): void {
+    const prios = this.#prios;
+    const ids = this.#ids;
+    const positions = this.#positions;
+    const seqs = this.#seqs;
+    const seq = seqs[id] as number;
+    while (i > 0) {
+      const parent = (i - 1) >>> 1;
+      const above = prios[parent] as number;
+      if (value > above) break;
+      const aboveId = ids[parent] as number;
+      if (value === above && seq > (seqs[aboveId] as number)) break;
+      prios[i] = above;
+      ids[i] = aboveId;
+      positions[aboveId] = i;
+      i = parent;
+    }
+    prios[i] = value;
+    ids[i] = id;
+    positions[id] = i;
+  }
+
+  #siftDownNumber(i: number, value: number, id: number): void {
+    const prios = this.#prios;
+    const ids = this.#ids;
+    const positions = this.#positions;
+    const seqs = this.#seqs;
+    const seq = seqs[id] as number;
+    const size = this.#count;
+    const half = size >>> 1;
+    while (i < half) {
+      let child = 2 * i + 1;
+      let best = prios[child] as number;
+      const right = child + 1;
+      if (right < size) {
+        const r = prios[right] as number;
+        if (
+          r < best ||
+          (r === best && (seqs[ids[right] as number] as number) < (seqs[ids[child] as number] as number))
+        ) {
+          child = right;
+          best = r;
+        }
+      }
+      if (value < best || (value === best && seq < (seqs[ids[child] as number] as number))) break;
+      const moved = ids[child] as number;
+      prios[i] = best;
+      ids[i] = moved;
+      positions[moved] = i;
+      i = child;
+    }
+    prios[i] = value;
+    ids[i] = id;
+    positions[id] = i;
   }
 }

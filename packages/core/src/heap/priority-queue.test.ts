@@ -195,10 +195,10 @@ describe('PriorityQueue', () => {
     expect(queue.size).toBe(6);
   });
 
-  it('rejects a missing comparator with INVALID_ARGUMENT', () => {
+  it('rejects a comparator that is not a function with INVALID_ARGUMENT', () => {
     let caught: unknown;
     try {
-      new PriorityQueue<number>(undefined as never);
+      new PriorityQueue<number>('ascending' as never);
     } catch (error) {
       caught = error;
     }
@@ -223,5 +223,76 @@ describe('PriorityQueue', () => {
     const alive = refs.map((ref) => ref.deref()?.id);
     expect(alive).toEqual([undefined, undefined, undefined, undefined, undefined, undefined, 6, 7]);
     expect(queue.size).toBe(2);
+  });
+
+  describe('numeric fast path (no comparator)', () => {
+    it('matches a sorted model under random operations, FIFO between 0 and -0', () => {
+      // 0 and -0 are equal priorities but distinguishable (Object.is), so FIFO is observable.
+      const value = fc.constantFrom(0, -0, 1, -1, 2.5, Number.MAX_VALUE, -Infinity, Infinity);
+      const ops = fc.array(fc.oneof(value, fc.constant('pop' as const), fc.constant('clear' as const)), {
+        maxLength: 300,
+      });
+      fc.assert(
+        fc.property(ops, (steps) => {
+          const queue = new PriorityQueue<number>();
+          const model: number[] = [];
+          for (const step of steps) {
+            if (step === 'pop') {
+              const expected = model.shift();
+              const got = queue.pop();
+              expect(Object.is(got, expected)).toBe(true);
+            } else if (step === 'clear') {
+              queue.clear();
+              model.length = 0;
+            } else {
+              queue.push(step);
+              let i = model.length;
+              while (i > 0 && (model[i - 1] as number) > step) i--;
+              model.splice(i, 0, step);
+            }
+            expect(queue.size).toBe(model.length);
+            expect(Object.is(queue.peek(), model[0])).toBe(true);
+          }
+          const drained = queue.drain();
+          expect(drained.length).toBe(model.length);
+          drained.forEach((v, i) => expect(Object.is(v, model[i])).toBe(true));
+        }),
+        { numRuns: 150 },
+      );
+    });
+
+    it('pops numbers in ascending order for any input, across growth and reuse', () => {
+      fc.assert(
+        fc.property(fc.array(fc.double({ noNaN: true }), { maxLength: 3000 }), (values) => {
+          const queue = new PriorityQueue<number>();
+          for (let round = 0; round < 2; round++) {
+            queue.pushAll(values);
+            expect([...queue].length).toBe(values.length);
+            const sorted = [...values].sort((a, b) => a - b);
+            expect(queue.drain()).toEqual(sorted);
+          }
+        }),
+        { numRuns: 30 },
+      );
+    });
+
+    it('refuses NaN and non-numbers with INVALID_ARGUMENT', () => {
+      const queue = new PriorityQueue<number>();
+      for (const bad of [Number.NaN, '1' as never]) {
+        let caught: unknown;
+        try {
+          queue.push(bad);
+        } catch (error) {
+          caught = error;
+        }
+        expect((caught as CoreError).code).toBe('INVALID_ARGUMENT');
+      }
+      expect(queue.size).toBe(0);
+    });
+
+    it('needs a comparator for items that are not numbers (a type error)', () => {
+      // @ts-expect-error: only numbers may omit the comparator
+      expect(() => new PriorityQueue<Job>()).not.toThrow();
+    });
   });
 });

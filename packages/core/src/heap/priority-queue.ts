@@ -1,4 +1,5 @@
 import { CoreError } from '../core-error.js';
+import { NumberHeap } from './number-heap.js';
 import { renumberSequences } from './renumber-sequences.js';
 
 /**
@@ -23,14 +24,23 @@ const SEQUENCE_LIMIT = 2 ** 32;
  * O(k log n), or O(n + k) when k ≥ n, `drain` O(n log n). A push allocates nothing
  * beyond the occasional doubling of the arrays.
  *
+ * Without a comparator the items are numbers, smallest first, and the queue takes a
+ * numeric fast path: the numbers live in a `Float64Array` and are compared inline, with
+ * no comparator call (NaN is refused).
+ *
  * @example
  * const queue = new PriorityQueue<{ id: string; dueAt: number }>((a, b) => a.dueAt - b.dueAt);
  * queue.push({ id: 'call-back', dueAt: 300 });
  * queue.push({ id: 'follow-up', dueAt: 100 });
  * queue.pop(); // { id: 'follow-up', dueAt: 100 }
+ *
+ * const dueTimes = new PriorityQueue<number>(); // numbers, ascending
+ * dueTimes.push(1_700_000_000_000);
  */
 export class PriorityQueue<T> {
   readonly #compare: Comparator<T>;
+  // Set when there is no comparator: every operation is delegated to it.
+  readonly #numbers: NumberHeap | undefined;
   // Items and their sequence numbers (the FIFO tie-break) sit in parallel arrays, not in
   // { item, seq } records: nothing is allocated per push, and the sequence numbers take
   // 4 bytes each in a typed array, which measured ~10% faster than a plain array.
@@ -39,12 +49,19 @@ export class PriorityQueue<T> {
   #nextSeq = 0;
 
   /**
-   * @param compare Negative when `a` should leave before `b`.
-   * @throws {CoreError} `INVALID_ARGUMENT` when `compare` is not a function.
+   * @param compare Negative when `a` should leave before `b`. Optional only when the
+   *   items are numbers: omitted, numbers leave smallest first (the numeric fast path).
+   * @throws {CoreError} `INVALID_ARGUMENT` when `compare` is given but not a function.
    * @example
-   * const minFirst = new PriorityQueue<number>((a, b) => a - b);
+   * const byDueTime = new PriorityQueue<{ dueAt: number }>((a, b) => a.dueAt - b.dueAt);
+   * const minFirst = new PriorityQueue<number>();
    */
-  constructor(compare: Comparator<T>) {
+  constructor(...[compare]: number extends T ? [compare?: Comparator<T>] : [compare: Comparator<T>]) {
+    if (compare === undefined) {
+      this.#numbers = new NumberHeap();
+      this.#compare = (a, b) => (a as number) - (b as number);
+      return;
+    }
     if (typeof compare !== 'function') {
       throw new CoreError('INVALID_ARGUMENT', 'PriorityQueue needs a comparator function');
     }
@@ -57,7 +74,7 @@ export class PriorityQueue<T> {
    * if (queue.size === 0) return;
    */
   get size(): number {
-    return this.#items.length;
+    return this.#numbers === undefined ? this.#items.length : this.#numbers.size;
   }
 
   /**
@@ -66,6 +83,13 @@ export class PriorityQueue<T> {
    * queue.push({ id: 'follow-up', dueAt: 100 });
    */
   push(item: T): void {
+    if (this.#numbers !== undefined) {
+      if (typeof item !== 'number') {
+        throw new CoreError('INVALID_ARGUMENT', 'A PriorityQueue without a comparator orders numbers only');
+      }
+      this.#numbers.push(item);
+      return;
+    }
     const items = this.#items;
     let i = items.length;
     if (i === this.#seqs.length) this.#grow(i + 1);
@@ -93,6 +117,10 @@ export class PriorityQueue<T> {
    * queue.pushAll(reminders);
    */
   pushAll(items: Iterable<T>): void {
+    if (this.#numbers !== undefined) {
+      for (const item of items) this.push(item);
+      return;
+    }
     const heap = this.#items;
     const before = heap.length;
     try {
@@ -119,6 +147,7 @@ export class PriorityQueue<T> {
    * for (let next = queue.pop(); next !== undefined; next = queue.pop()) send(next);
    */
   pop(): T | undefined {
+    if (this.#numbers !== undefined) return this.#numbers.pop() as T | undefined;
     const items = this.#items;
     if (items.length === 0) return undefined;
     const top = items[0] as T;
@@ -137,6 +166,7 @@ export class PriorityQueue<T> {
    * if (next !== undefined && next.dueAt <= Date.now()) queue.pop();
    */
   peek(): T | undefined {
+    if (this.#numbers !== undefined) return this.#numbers.peek() as T | undefined;
     return this.#items[0];
   }
 
@@ -147,7 +177,7 @@ export class PriorityQueue<T> {
    */
   drain(): T[] {
     const out: T[] = [];
-    while (this.#items.length > 0) out.push(this.pop() as T);
+    while (this.size > 0) out.push(this.pop() as T);
     return out;
   }
 
@@ -157,6 +187,7 @@ export class PriorityQueue<T> {
    * queue.clear();
    */
   clear(): void {
+    this.#numbers?.clear();
     this.#items = [];
     this.#reset();
   }
@@ -168,6 +199,7 @@ export class PriorityQueue<T> {
    * const pendingIds = [...queue].map((reminder) => reminder.id);
    */
   [Symbol.iterator](): IterableIterator<T> {
+    if (this.#numbers !== undefined) return (this.#numbers.snapshot() as T[]).values();
     return this.#items.slice().values();
   }
 
