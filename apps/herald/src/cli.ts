@@ -1,18 +1,106 @@
 #!/usr/bin/env node
-import { helpText, startText } from './commands.js';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { commandBench } from './command-bench.js';
+import { commandSend } from './command-send.js';
+import { commandStart } from './command-start.js';
+import { commandTail } from './command-tail.js';
+import { helpText } from './help-text.js';
+import { CliError } from './target.js';
 
-const [command = 'help'] = process.argv.slice(2);
+const options = {
+  url: { type: 'string' },
+  key: { type: 'string' },
+  token: { type: 'string' },
+  // pnpm runs scripts in the package's directory; INIT_CWD is where the user typed the command.
+  'data-dir': {
+    type: 'string',
+    default: process.env.HERALD_DATA_DIR ?? join(process.env.INIT_CWD ?? process.cwd(), 'data'),
+  },
+  port: { type: 'string', default: process.env.PORT ?? '8080' },
+  host: { type: 'string', default: process.env.HOST ?? '127.0.0.1' },
+  'log-url': { type: 'string' },
+  'cache-url': { type: 'string' },
+  rules: { type: 'string' },
+  'log-level': { type: 'string', default: process.env.LOG_LEVEL ?? 'warn' },
+  type: { type: 'string', default: 'order.created' },
+  customer: { type: 'string' },
+  data: { type: 'string' },
+  priority: { type: 'string' },
+  subscriber: { type: 'string' },
+  events: { type: 'string', default: '5000' },
+  rate: { type: 'string', default: '1000' },
+  concurrency: { type: 'string', default: '64' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
 
-switch (command) {
-  case 'start':
-    console.log(startText());
-    break;
-  case 'help':
-  case '--help':
-  case '-h':
-    console.log(helpText());
-    break;
-  default:
-    console.error(`herald: unknown command "${command}"\n\n${helpText()}`);
-    process.exitCode = 2;
+function integer(name: string, value: string, min: number): number {
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed) || parsed < min)
+    throw new CliError(`--${name} must be an integer ≥ ${min}, got "${value}"`);
+  return parsed;
 }
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({ options, allowPositionals: true, strict: true });
+  const command = values.help ? 'help' : (positionals[0] ?? 'help');
+  const target = {
+    dataDir: values['data-dir'],
+    ...(values.url === undefined ? {} : { url: values.url }),
+    ...(values.key === undefined ? {} : { apiKey: values.key }),
+  };
+  switch (command) {
+    case 'start':
+      return commandStart({
+        dataDir: values['data-dir'],
+        port: integer('port', values.port, 0),
+        host: values.host,
+        logLevel: values['log-level'],
+        ...(values['log-url'] === undefined ? {} : { logUrl: values['log-url'] }),
+        ...(values['cache-url'] === undefined ? {} : { cacheUrl: values['cache-url'] }),
+        ...(values.rules === undefined ? {} : { rulesPath: values.rules }),
+      });
+    case 'send':
+      return commandSend({
+        ...target,
+        type: values.type,
+        ...(values.customer === undefined ? {} : { customer: values.customer }),
+        ...(values.data === undefined ? {} : { data: values.data }),
+        ...(values.priority === undefined ? {} : { priority: values.priority }),
+      });
+    case 'tail':
+      return commandTail({
+        ...target,
+        json: values.json,
+        ...(values.token === undefined ? {} : { token: values.token }),
+        ...(values.subscriber === undefined ? {} : { subscriber: values.subscriber }),
+      });
+    case 'bench':
+      return commandBench({
+        ...target,
+        events: integer('events', values.events, 1),
+        rate: integer('rate', values.rate, 0),
+        concurrency: integer('concurrency', values.concurrency, 1),
+        json: values.json,
+      });
+    case 'help':
+      console.log(helpText());
+      return;
+    default:
+      throw new CliError(`unknown command "${command}"\n\n${helpText()}`, 2);
+  }
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof CliError) {
+    console.error(`herald: ${error.message}`);
+    process.exit(error.exitCode);
+  }
+  if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+    console.error(`herald: ${error.message}\n\n${helpText()}`);
+    process.exit(2);
+  }
+  console.error('herald:', error);
+  process.exit(1);
+});

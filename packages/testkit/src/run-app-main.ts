@@ -12,7 +12,7 @@ export interface RunningMain {
 }
 
 /**
- * Runs `src/main.ts` of the app in `appDir` with tsx and the source condition, with only `PATH`
+ * Runs `src/main.ts` (or `options.entry`, with `options.args`) of the app in `appDir` with tsx and the source condition, with only `PATH`
  * and `env` in its environment, capturing its output.
  *
  * @example
@@ -21,13 +21,21 @@ export interface RunningMain {
  * run.child.kill('SIGTERM');
  * expect(await run.exited).toBe(0);
  */
-export function runAppMain(appDir: string, env: Record<string, string>, entry = 'src/main.ts'): RunningMain {
+export function runAppMain(
+  appDir: string,
+  env: Record<string, string>,
+  options: { entry?: string; args?: readonly string[] } = {},
+): RunningMain {
   const tsx = join(appDir, '../../node_modules/.bin/tsx');
-  const child = spawn(tsx, ['--conditions=@herald/source', entry], {
-    cwd: appDir,
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    tsx,
+    ['--conditions=@herald/source', options.entry ?? 'src/main.ts', ...(options.args ?? [])],
+    {
+      cwd: appDir,
+      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

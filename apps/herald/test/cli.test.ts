@@ -1,0 +1,108 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runAppMain } from '@herald/testkit';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const appDir = fileURLToPath(new URL('..', import.meta.url));
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function herald(args: string[], env: Record<string, string> = {}) {
+  return runAppMain(appDir, { LOG_LEVEL: 'warn', ...env }, { entry: 'src/cli.ts', args });
+}
+
+async function listening(run: ReturnType<typeof herald>): Promise<string> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const match = /Herald is running on (http:\/\/\S+)/.exec(run.output().stdout);
+    if (match !== null) return match[1]!;
+    if (Date.now() > deadline) throw new Error(`herald start did not come up: ${run.output().stderr}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('the herald command', () => {
+  it('starts, prints what to paste, serves send and tail, and stops cleanly; a restart keeps the credentials', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'herald-cli-'));
+    dirs.push(dataDir);
+    const start = herald(['start', '--port', '0', '--data-dir', dataDir]);
+    const url = await listening(start);
+    expect(start.output().stdout).toContain('Created the development tenant "dev"');
+    expect(start.output().stdout).toMatch(
+      /curl -sS http:\/\/127\.0\.0\.1:\d+\/v1\/events -H 'Authorization: Bearer hrld_/,
+    );
+    expect(statSync(join(dataDir, 'dev-credentials.json')).mode & 0o777).toBe(0o600);
+
+    const tail = herald(['tail', '--url', url, '--data-dir', dataDir]);
+    for (let i = 0; i < 600 && !tail.output().stderr.includes('watching rep-1'); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const send = herald([
+      'send',
+      '--url',
+      url,
+      '--data-dir',
+      dataDir,
+      '--data',
+      '{"orderId":"4242","total":5,"currency":"EUR"}',
+    ]);
+    expect(await send.exited, send.output().stderr).toBe(0);
+    expect(send.output().stdout).toMatch(/^202 .*"accepted"/);
+    for (let i = 0; i < 200 && !tail.output().stdout.includes('New order #4242'); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(tail.output().stdout, JSON.stringify(tail.output())).toMatch(
+      /#1 .* \[normal\/orders\] New order #4242 — Ada Lovelace placed an order of 5 EUR\./,
+    );
+    tail.child.kill('SIGINT');
+    expect(await tail.exited, JSON.stringify(tail.output())).toBe(0);
+
+    start.child.kill('SIGTERM');
+    expect(await start.exited, JSON.stringify(start.output())).toBe(0);
+    expect(start.output().stdout).toContain('Stopped.');
+
+    const again = herald(['start', '--port', '0', '--data-dir', dataDir]);
+    await listening(again);
+    expect(again.output().stdout).toContain('Using the development tenant "dev"');
+    again.child.kill('SIGINT');
+    expect(await again.exited).toBe(0);
+  }, 120_000);
+
+  it('benchmarks its own Herald and prints throughput and percentiles', async () => {
+    const run = herald(['bench', '--events', '200', '--rate', '400', '--json']);
+    expect(await run.exited, run.output().stderr).toBe(0);
+    const result = JSON.parse(run.output().stdout) as {
+      accepted: number;
+      received: number;
+      lost: number;
+      latencyMs: { p50: number; p99: number };
+    };
+    expect(result).toMatchObject({ accepted: 200, received: 200, lost: 0 });
+    expect(result.latencyMs.p99).toBeGreaterThanOrEqual(result.latencyMs.p50);
+    expect(result.latencyMs.p50).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('says what is wrong: unknown commands and options (exit 2), no key, an unreachable server (exit 1)', async () => {
+    const unknown = herald(['launch']);
+    expect(await unknown.exited).toBe(2);
+    expect(unknown.output().stderr).toContain('unknown command "launch"');
+    const option = herald(['start', '--colour']);
+    expect(await option.exited).toBe(2);
+    expect(option.output().stderr).toContain("Unknown option '--colour'");
+    const empty = mkdtempSync(join(tmpdir(), 'herald-cli-'));
+    dirs.push(empty);
+    const noKey = herald(['send', '--data-dir', empty]);
+    expect(await noKey.exited).toBe(1);
+    expect(noKey.output().stderr).toContain('no API key: pass --key, or run `herald start` first');
+    const down = herald(['send', '--url', 'http://127.0.0.1:1', '--key', 'hrld_x', '--customer', 'c']);
+    expect(await down.exited).toBe(1);
+    expect(down.output().stderr).toContain('cannot reach http://127.0.0.1:1');
+    const help = herald(['help']);
+    expect(await help.exited).toBe(0);
+    expect(help.output().stdout).toContain('Usage: herald <command>');
+  }, 60_000);
+});

@@ -1,0 +1,120 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { mintSubscriberToken } from '@herald/gateway';
+import { describe, expect, it } from 'vitest';
+import { postEvent, startTestHerald, watch } from './harness.js';
+
+describe('herald start, end to end', () => {
+  it('turns an order over HTTP into the owner’s notification on a socket, once', async () => {
+    await using herald = await startTestHerald();
+    const rep = await watch(herald);
+    const event = {
+      id: 'evt-order-1001',
+      type: 'order.created',
+      data: { orderId: '1001', total: 99.5, currency: 'EUR' },
+    };
+    expect(await postEvent(herald, event)).toMatchObject({ status: 202, body: { status: 'accepted' } });
+    await rep.until(() => rep.seen.length === 1);
+    expect(rep.seen[0]).toMatchObject({
+      recipient: herald.credentials.subscriber,
+      title: 'New order #1001',
+      body: 'Ada Lovelace placed an order of 99.5 EUR.',
+      rule: 'order-created',
+    });
+    // The same event again is a duplicate at ingest, and nothing new reaches the socket.
+    expect(await postEvent(herald, event)).toMatchObject({ status: 202, body: { status: 'duplicate' } });
+    await sleep(300);
+    expect(rep.seen).toHaveLength(1);
+    await rep.client.close();
+  });
+
+  it('keeps tenants apart: another tenant’s key writes only to its own tenant', async () => {
+    await using herald = await startTestHerald();
+    herald.store.tenants.create({ id: 'globex', name: 'Globex' });
+    const globexKey = herald.store.tenants.createApiKey('globex').key;
+    herald.store.customers.upsert({
+      tenantId: 'globex',
+      id: 'cust-1',
+      name: 'Grace',
+      ownerId: 'rep-1',
+      version: 1,
+      attributes: {},
+    });
+    const devRep = await watch(herald);
+    const globexRep = await watch(
+      herald,
+      (await mintSubscriberToken({ tenant: 'globex', subscriber: 'rep-1' }, herald.credentials.tokenSecret))
+        .token,
+    );
+    await postEvent(
+      herald,
+      { type: 'order.created', data: { orderId: 'G-1', total: 1, currency: 'USD' } },
+      globexKey,
+    );
+    await globexRep.until(() => globexRep.seen.length === 1);
+    await sleep(200);
+    expect(globexRep.seen[0]).toMatchObject({ tenant: 'globex', body: 'Grace placed an order of 1 USD.' });
+    expect(devRep.seen).toHaveLength(0);
+    await devRep.client.close();
+    await globexRep.client.close();
+  });
+
+  it('fires the payment-due reminder an order schedules, as a notification on the socket', async () => {
+    await using herald = await startTestHerald();
+    const rep = await watch(herald);
+    // Due in one hour and one second: the rule reminds one hour before, so in about a second.
+    const dueAt = new Date(Date.now() + 3_600_000 + 1_000).toISOString();
+    await postEvent(herald, {
+      type: 'order.created',
+      data: { orderId: '2002', total: 10, currency: 'EUR', dueAt },
+    });
+    await rep.until(() => rep.seen.some((n) => n.rule === 'payment-due'), 15_000);
+    expect(rep.seen.find((n) => n.rule === 'payment-due')).toMatchObject({
+      title: 'Payment for order #2002 is due in 1 hour',
+      priority: 'high',
+      category: 'billing',
+    });
+    await rep.client.close();
+  });
+
+  it('cancels the payment-due reminder when the order is paid', async () => {
+    await using herald = await startTestHerald();
+    const dueAt = new Date(Date.now() + 3_600_000 + 1_500).toISOString();
+    await postEvent(herald, {
+      type: 'order.created',
+      data: { orderId: '3003', total: 10, currency: 'EUR', dueAt },
+    });
+    const pending = async () => {
+      const response = await fetch(`${herald.url}/v1/reminders?record=order:3003`, {
+        headers: { authorization: `Bearer ${herald.credentials.apiKey}` },
+      });
+      return ((await response.json()) as { items: { status: string }[] }).items.map((r) => r.status);
+    };
+    for (let i = 0; i < 100 && (await pending()).length === 0; i++) await sleep(20);
+    expect(await pending()).toEqual(['pending']);
+    await postEvent(herald, { type: 'order.paid', data: { orderId: '3003' } });
+    for (let i = 0; i < 100 && (await pending())[0] === 'pending'; i++) await sleep(20);
+    expect(await pending()).toEqual(['cancelled']);
+    const rep = await watch(herald);
+    await sleep(2_000);
+    expect(rep.seen.filter((n) => n.rule === 'payment-due')).toEqual([]);
+    await rep.client.close();
+  });
+
+  it('serves one OpenAPI document, readiness of every app, and merged metrics on its one port', async () => {
+    await using herald = await startTestHerald();
+    const document = (await (await fetch(`${herald.url}/openapi.json`)).json()) as {
+      paths: Record<string, unknown>;
+    };
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining(['/v1/events', '/v1/inbox', '/v1/reminders']),
+    );
+    expect(await (await fetch(`${herald.url}/readyz`)).json()).toEqual({ status: 'ready' });
+    const metrics = await (await fetch(`${herald.url}/metrics`)).text();
+    expect(metrics).toContain('herald_ingest_events_total');
+    expect(metrics).toContain('herald_push_notifications_total');
+    const unknown = await fetch(`${herald.url}/v1/nothing-here`, {
+      headers: { authorization: `Bearer ${herald.sampleToken}` },
+    });
+    expect(unknown.status).toBe(404);
+  });
+});
