@@ -19,6 +19,7 @@ import { inboxRoutes } from './inbox-routes.js';
 import { LatencyStats } from './latency-stats.js';
 import { latencyRoutes } from './latency-routes.js';
 import { NotificationPipeline } from './notification-pipeline.js';
+import { preferenceRoutes } from './preference-routes.js';
 import { createPushMetrics, type PushMetrics } from './push-metrics.js';
 import { subscriberTokenRoutes } from './subscriber-token-routes.js';
 import { Throttle, type ThrottleOptions } from './throttle.js';
@@ -186,6 +187,7 @@ export function createPushApp(deps: PushDeps): PushApp {
   app.route('/', subscriberTokenRoutes({ store, secret, now }));
   app.route('/', inboxRoutes({ store, gateway, secret, now }));
   app.route('/', latencyRoutes({ store, latency }));
+  app.route('/', preferenceRoutes({ store, secret, now }));
 
   const start = async (): Promise<void> => {
     subscription ??= (async () => {

@@ -1,61 +1,11 @@
-import { GatewayError, verifySubscriberToken, type Gateway, type TokenSecret } from '@herald/gateway';
+import type { Gateway, TokenSecret } from '@herald/gateway';
 import { ErrorResponse, readJsonBody } from '@herald/http';
-import {
-  apiErrorFromZod,
-  inboxQuerySchema,
-  markRequestSchema,
-  type SubscriberScope,
-  type SubscriberTokenClaims,
-} from '@herald/protocol';
+import { apiErrorFromZod, inboxQuerySchema, markRequestSchema } from '@herald/protocol';
 import type { Store } from '@herald/store';
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono } from 'hono';
 import { applyMark } from './apply-mark.js';
+import { subscriberAuth, type SubscriberEnv } from './subscriber-auth.js';
 import { toNotification } from './to-notification.js';
-
-type InboxEnv = { Variables: { subscriber: SubscriberTokenClaims } };
-
-const bearer = /^Bearer\s+(\S+)\s*$/i;
-
-function subscriberAuth(
-  secret: TokenSecret,
-  now: () => number,
-  scope: SubscriberScope,
-): MiddlewareHandler<InboxEnv> {
-  return async (c, next) => {
-    const match = bearer.exec(c.req.header('authorization') ?? '');
-    if (match === null) {
-      throw ErrorResponse.of(
-        401,
-        'unauthorized',
-        'missing subscriber token (Authorization: Bearer <token>)',
-        undefined,
-        {
-          'WWW-Authenticate': 'Bearer',
-        },
-      );
-    }
-    let claims: SubscriberTokenClaims;
-    try {
-      claims = await verifySubscriberToken(match[1]!, secret, { now });
-    } catch (error) {
-      const expired = GatewayError.isInstance(error) && error.code === 'TOKEN_EXPIRED';
-      throw ErrorResponse.of(
-        401,
-        'unauthorized',
-        expired ? 'the subscriber token has expired' : 'invalid subscriber token',
-        undefined,
-        {
-          'WWW-Authenticate': 'Bearer',
-        },
-      );
-    }
-    if (claims.scopes !== undefined && !claims.scopes.includes(scope)) {
-      throw ErrorResponse.of(403, 'forbidden', `the token does not grant the ${scope} scope`);
-    }
-    c.set('subscriber', claims);
-    await next();
-  };
-}
 
 /**
  * A subscriber's inbox over HTTP, authenticated by subscriber token (the token names whose
@@ -70,9 +20,9 @@ export function inboxRoutes(deps: {
   gateway: Gateway;
   secret: TokenSecret;
   now: () => number;
-}): Hono<InboxEnv> {
+}): Hono<SubscriberEnv> {
   const { store, gateway, secret, now } = deps;
-  const app = new Hono<InboxEnv>();
+  const app = new Hono<SubscriberEnv>();
   const read = subscriberAuth(secret, now, 'inbox:read');
   const write = subscriberAuth(secret, now, 'inbox:write');
 

@@ -20,6 +20,8 @@ interface ApiBody {
   stages: Record<string, { count: number; p50: number | null; p90: number | null; p99: number | null }>;
   prediction: { model: string; serviceTimeMs: number; unstable?: boolean; p50Ms: number; p99Ms: number };
   status: string;
+  optOuts: unknown[];
+  quietHours: unknown;
 }
 
 async function call(h: PushHarness, path: string, init: RequestInit & { auth?: string } = {}) {
@@ -244,6 +246,66 @@ describe('inbox API', () => {
     }
     expect((await call(h, '/healthz')).status).toBe(200);
     expect((await call(h, '/readyz')).body.status).toBe('ready');
+  });
+});
+
+describe('preferences API', () => {
+  it('lets a recipient and the tenant backend set opt-outs and quiet hours, which delivery then follows', async () => {
+    await using h = await startPush();
+    const token = await h.token('acme', 'rep-7');
+    expect((await call(h, '/v1/preferences', { auth: token })).body).toEqual({
+      optOuts: [],
+      quietHours: null,
+      updatedAt: null,
+    });
+    // A quiet window that starts two hours from now, so it does not hold this test's delivery.
+    const hour = (offset: number) =>
+      `${String((new Date().getUTCHours() + offset) % 24).padStart(2, '0')}:00`;
+    const quietHours = { start: hour(2), end: hour(3), timezone: 'UTC' };
+    const mine = await call(h, '/v1/preferences', {
+      method: 'PUT',
+      auth: token,
+      body: JSON.stringify({ optOuts: [{ category: 'notes' }], quietHours }),
+    });
+    expect(mine).toMatchObject({ status: 200, body: { optOuts: [{ category: 'notes' }], quietHours } });
+    const client = await h.connect('acme', 'rep-7');
+    await h.publish('acme', [
+      { data: { to: 'rep-7', n: 1 } },
+      { type: 'thread.updated', data: { to: 'rep-7', thread: 't', n: 2 } },
+    ]);
+    await client.until(() => client.notifications().length === 1);
+    expect(client.notifications()[0]!.rule).toBe('thread');
+    // The backend sees and replaces them with its API key; the recipient sees the change.
+    const theirs = await call(h, '/v1/subscribers/rep-7/preferences', {
+      method: 'PUT',
+      auth: h.apiKey('acme'),
+      body: JSON.stringify({ optOuts: [{ channel: 'webhook' }] }),
+    });
+    expect(theirs.body).toMatchObject({ optOuts: [{ channel: 'webhook' }], quietHours: null });
+    expect((await call(h, '/v1/preferences', { auth: token })).body.optOuts).toEqual([
+      { channel: 'webhook' },
+    ]);
+    // Another tenant's key sees its own, empty, preferences for the same id.
+    expect(
+      (await call(h, '/v1/subscribers/rep-7/preferences', { auth: h.apiKey('globex') })).body.optOuts,
+    ).toEqual([]);
+  });
+
+  it('names the bad field: unknown zone, bad clock, empty opt-out, unknown channel', async () => {
+    await using h = await startPush();
+    const token = await h.token('acme', 'rep-7');
+    const put = (body: unknown) =>
+      call(h, '/v1/preferences', { method: 'PUT', auth: token, body: JSON.stringify(body) });
+    expect(
+      (await put({ quietHours: { start: '22:00', end: '07:00', timezone: 'Mars/Olympus' } })).body.error
+        .field,
+    ).toBe('quietHours.timezone');
+    expect(
+      (await put({ quietHours: { start: '25:00', end: '07:00', timezone: 'UTC' } })).body.error.field,
+    ).toBe('quietHours.start');
+    expect((await put({ optOuts: [{}] })).body.error.field).toBe('optOuts[0]');
+    expect((await put({ optOuts: [{ channel: 'pigeon' }] })).body.error.field).toBe('optOuts[0].channel');
+    expect((await call(h, '/v1/preferences', { method: 'PUT', body: '{}' })).status).toBe(401);
   });
 });
 

@@ -64,6 +64,13 @@ export { notificationSchema, ruleIdSchema, stageTimesSchema } from './notificati
 export type { Notification, StageTimes } from './notification.js';
 export { openApiDocument } from './open-api-document.js';
 export type { JsonSchema, OpenApiDocument, OpenApiOperation, OpenApiOptions } from './open-api-document.js';
+export {
+  optOutSchema,
+  preferencesSchema,
+  preferencesUpdateSchema,
+  quietHoursSchema,
+  type PreferencesUpdate,
+} from './preferences.js';
 export { priorities, priorityFromRank, priorityRank, prioritySchema } from './priority.js';
 export type { Priority } from './priority.js';
 export { ProtocolError } from './protocol-error.js';

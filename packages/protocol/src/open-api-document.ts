@@ -4,7 +4,7 @@ import { channelSchema } from './channel.js';
 import { crmEventSchema, eventAcceptedSchema } from './crm-event.js';
 import { customerProfileSchema, customerUpdateSchema } from './customer-profile.js';
 import { batchRequestSchema, batchResponseSchema } from './event-batch.js';
-import { subjectIdSchema } from './identifiers.js';
+import { cancellationKeySchema, subjectIdSchema } from './identifiers.js';
 import {
   inboxPageSchema,
   inboxQuerySchema,
@@ -14,6 +14,7 @@ import {
 } from './inbox.js';
 import { loggedEventSchema } from './logged-event.js';
 import { notificationSchema, stageTimesSchema } from './notification.js';
+import { preferencesSchema, preferencesUpdateSchema } from './preferences.js';
 import { prioritySchema } from './priority.js';
 import { reminderListQuerySchema, reminderPageSchema, reminderSchema } from './reminder.js';
 import {
@@ -99,6 +100,11 @@ const components = {
   ReminderDueData: reminderDueDataSchema,
   ClientFrame: clientFrameSchema,
   ServerFrame: serverFrameSchema,
+  CancelledByKey: z
+    .object({ cancellationKey: cancellationKeySchema, cancelled: z.int().min(0) })
+    .meta({ description: 'Reminders cancelled by their cancellation key.' }),
+  Preferences: preferencesSchema,
+  PreferencesUpdate: preferencesUpdateSchema,
   ApiError: apiErrorBodySchema,
 } satisfies Record<string, z.ZodType>;
 
@@ -300,6 +306,48 @@ export function openApiDocument(options: OpenApiOptions): OpenApiDocument {
         responses: { '200': json('MarkResult', 'What changed.'), ...errors('Unauthorized') },
       },
     },
+    '/v1/preferences': {
+      get: {
+        operationId: 'getMyPreferences',
+        summary: 'The token holder’s opt-outs and quiet hours.',
+        tags: ['inbox'],
+        security: subscriberToken,
+        responses: { '200': json('Preferences', 'The preferences.'), ...errors('Unauthorized') },
+      },
+      put: {
+        operationId: 'setMyPreferences',
+        summary: 'Replace the token holder’s opt-outs and quiet hours.',
+        tags: ['inbox'],
+        security: subscriberToken,
+        requestBody: body('PreferencesUpdate'),
+        responses: {
+          '200': json('Preferences', 'The preferences after the write.'),
+          ...errors('Unauthorized'),
+        },
+      },
+    },
+    '/v1/subscribers/{id}/preferences': {
+      get: {
+        operationId: 'getSubscriberPreferences',
+        summary: 'A subscriber’s opt-outs and quiet hours (from your backend).',
+        tags: ['subscribers'],
+        security: apiKey,
+        parameters: [subscriberId],
+        responses: { '200': json('Preferences', 'The preferences.'), ...errors('Unauthorized') },
+      },
+      put: {
+        operationId: 'setSubscriberPreferences',
+        summary: 'Replace a subscriber’s opt-outs and quiet hours (from your backend).',
+        tags: ['subscribers'],
+        security: apiKey,
+        parameters: [subscriberId],
+        requestBody: body('PreferencesUpdate'),
+        responses: {
+          '200': json('Preferences', 'The preferences after the write.'),
+          ...errors('Unauthorized'),
+        },
+      },
+    },
     '/v1/reminders': {
       post: {
         operationId: 'createReminder',
@@ -320,6 +368,17 @@ export function openApiDocument(options: OpenApiOptions): OpenApiDocument {
         security: apiKey,
         parameters: queryParams(reminderListQuerySchema),
         responses: { '200': json('ReminderPage', 'One page.'), ...errors('Unauthorized') },
+      },
+      delete: {
+        operationId: 'cancelRemindersByKey',
+        summary: 'Cancel every pending reminder sharing a cancellation key.',
+        tags: ['reminders'],
+        security: apiKey,
+        parameters: queryParams(z.object({ cancellationKey: cancellationKeySchema })),
+        responses: {
+          '200': json('CancelledByKey', 'How many were cancelled.'),
+          ...errors('Unauthorized'),
+        },
       },
     },
     '/v1/reminders/{id}': {
@@ -351,7 +410,7 @@ export function openApiDocument(options: OpenApiOptions): OpenApiDocument {
         parameters: [reminderId],
         responses: {
           '200': json('Reminder', 'The cancelled reminder.'),
-          ...errors('Unauthorized', 'NotFound'),
+          ...errors('Unauthorized', 'NotFound', 'Conflict'),
         },
       },
     },
