@@ -12,6 +12,7 @@ const suites: Record<string, () => Promise<unknown>> = {
   'core-latency': async () => (await import('./core-latency.bench.js')).default(),
   'transport-log': async () => (await import('./transport-log.bench.js')).default(),
   'profiles-store': async () => (await import('./profiles-store.bench.js')).default(),
+  scheduler: async () => (await import('./scheduler.bench.js')).default(),
 };
 
 const wanted = process.argv.slice(2);

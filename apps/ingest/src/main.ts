@@ -68,7 +68,7 @@ async function main(): Promise<void> {
     await cache.close();
     await store.close();
     logger.info('stopped');
-    process.exit(0);
+    logger.flush(() => process.exit(0));
   };
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => void shutdown(signal));

@@ -21,9 +21,12 @@ export type {
 export type { Delivery, DeliveryKey, DeliveryOutcome, DeliveryRepository } from './delivery-repository.js';
 export type {
   CreateReminderResult,
+  DueCursor,
+  FiredReminder,
   ListRemindersOptions,
   NewReminder,
   Reminder,
+  ReminderChanges,
   ReminderPage,
   ReminderRepository,
 } from './reminder-repository.js';

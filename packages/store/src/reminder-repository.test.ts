@@ -327,6 +327,22 @@ describe.each(storeTargets)('reminders on $name', (target) => {
     expect(store.reminders.update('acme', 'missing', { payload: {} })).toBeUndefined();
   });
 
+  it('claims ahead up to dueBy, but takes over leases only once they ran out by now', async () => {
+    const clock = manualClock();
+    await using store = openWithTenant(target, clock);
+    const now = clock.now();
+    store.reminders.create(reminder('soon', now + 40));
+    store.reminders.create(reminder('later', now + 500));
+    store.reminders.create(reminder('held', now - 10));
+    store.reminders.claimDue(now - 10, 'other', 30, 10);
+    const claimed = store.reminders.claimDue(now, 'me', 1000, 10, { dueBy: now + 50 });
+    expect(claimed.map((r) => r.id)).toEqual(['soon']);
+    expect(store.reminders.claimDue(now + 20, 'me', 1000, 10, { dueBy: now + 50 }).map((r) => r.id)).toEqual([
+      'held',
+    ]);
+    expect(() => store.reminders.claimDue(now, 'me', 1000, 10, { dueBy: now - 1 })).toThrow(/dueBy/);
+  });
+
   it('marks many fired in one go, only for the lease holder', async () => {
     const clock = manualClock();
     await using store = openWithTenant(target, clock);

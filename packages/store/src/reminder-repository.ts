@@ -234,7 +234,7 @@ export class ReminderRepository {
     // Plain column names: qualified ones would bind to the outer UPDATE and correlate the subquery.
     const claimable = sql`SELECT rid FROM (
         SELECT * FROM (SELECT rowid AS rid, due_at AS due FROM reminders
-          WHERE status = 'pending' AND due_at <= ${p('now')} ORDER BY due_at LIMIT ${p('limit')})
+          WHERE status = 'pending' AND due_at <= ${p('dueBy')} ORDER BY due_at LIMIT ${p('limit')})
         UNION ALL
         SELECT * FROM (SELECT rowid AS rid, due_at AS due FROM reminders
           WHERE status = 'claimed' AND lease_until <= ${p('now')} ORDER BY lease_until LIMIT ${p('limit')})
@@ -299,26 +299,34 @@ export class ReminderRepository {
       .orderBy(asc(r.dueAt), asc(r.id))
       .limit(p('limit'))
       .prepare();
-    // Keyset paging on (due_at, tenant_id, id) so a burst of reminders sharing one due time
-    // pages through instead of looping; the due index serves it without a sort.
+    // Keyset paging in (due_at, id, tenant_id) order: the due index (status, due_at, id) serves
+    // it as a range scan from the cursor, so a burst of reminders sharing one due time pages
+    // through instead of looping, and no page sorts the backlog.
+    const keys = { dueAt: r.dueAt, tenantId: r.tenantId, id: r.id };
     const pendingBefore = and(eq(r.status, 'pending'), lt(r.dueAt, p('to')));
+    const keyOrder = [asc(r.dueAt), asc(r.id), asc(r.tenantId)];
     this.#pendingFirst = db
-      .select()
+      .select(keys)
       .from(r)
       .where(pendingBefore)
-      .orderBy(asc(r.dueAt), asc(r.tenantId), asc(r.id))
+      .orderBy(...keyOrder)
       .limit(p('limit'))
       .prepare();
     this.#pendingAfter = db
-      .select()
+      .select(keys)
       .from(r)
       .where(
         and(
           pendingBefore,
-          sql`(${r.dueAt}, ${r.tenantId}, ${r.id}) > (${p('cursorDue')}, ${p('cursorTenant')}, ${p('cursorId')})`,
+          gte(r.dueAt, p('cursorDue')),
+          or(
+            gt(r.dueAt, p('cursorDue')),
+            gt(r.id, p('cursorId')),
+            and(eq(r.id, p('cursorId')), gt(r.tenantId, p('cursorTenant'))),
+          ),
         ),
       )
-      .orderBy(asc(r.dueAt), asc(r.tenantId), asc(r.id))
+      .orderBy(...keyOrder)
       .limit(p('limit'))
       .prepare();
     this.#rescheduleByKey = db
@@ -334,10 +342,22 @@ export class ReminderRepository {
       .where(and(eq(r.tenantId, p('tenantId')), eq(r.cancelKey, p('cancelKey')), inArray(r.status, open)))
       .returning()
       .prepare();
+    // One statement for every one-shot reminder of a batch: a row-value IN over the primary key.
+    // `+status` keeps the planner off the status indexes, which would scan every claimed row.
+    const firedOnce = db.$client.prepare(`UPDATE reminders SET status = 'fired', last_error = NULL,
+        lease_owner = NULL, lease_until = NULL, fired_at = @now, updated_at = @now
+      WHERE +status = 'claimed' AND lease_owner = @owner AND (tenant_id, id) IN
+        (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(@keys))`);
     const firedMany = db.$client.transaction((owner: string, items: readonly FiredReminder[]) => {
       const now = this.#now();
-      let changed = 0;
+      const once = items.filter((item) => item.nextDueAt === undefined);
+      let changed =
+        once.length === 0
+          ? 0
+          : firedOnce.run({ owner, now, keys: JSON.stringify(once.map((item) => [item.tenantId, item.id])) })
+              .changes;
       for (const item of items) {
+        if (item.nextDueAt === undefined) continue;
         changed += this.#fired.run({
           tenantId: item.tenantId,
           id: item.id,
@@ -489,8 +509,9 @@ export class ReminderRepository {
 
   /**
    * Leases up to `limit` reminders to `owner` until `now + leaseMs`: pending ones due at or before
-   * `now`, and claimed ones whose lease ran out by `now`. Ordered by due time; each claim counts
-   * one attempt. Use a unique `owner` per scheduler instance.
+   * `dueBy` (default `now`; later lets a scheduler claim a moment ahead and fire on the dot), and
+   * claimed ones whose lease ran out by `now`. Ordered by due time; each claim counts one attempt.
+   * Use a unique `owner` per scheduler instance.
    *
    * @example
    * for (const reminder of store.reminders.claimDue(Date.now(), instanceId, 30_000, 100)) {
@@ -498,12 +519,21 @@ export class ReminderRepository {
    *   store.reminders.markFired(reminder.tenantId, reminder.id, instanceId);
    * }
    */
-  claimDue(now: number, owner: string, leaseMs: number, limit: number): Reminder[] {
+  claimDue(
+    now: number,
+    owner: string,
+    leaseMs: number,
+    limit: number,
+    options: { dueBy?: number } = {},
+  ): Reminder[] {
     assertTime(now, 'now');
+    const dueBy = options.dueBy ?? now;
+    assertTime(dueBy, 'dueBy');
+    assertArgument(dueBy >= now, 'dueBy must not be before now');
     assertArgument(owner.length > 0, 'lease owner must not be empty');
     assertArgument(Number.isSafeInteger(leaseMs) && leaseMs > 0, 'leaseMs must be a positive integer');
     assertLimit(limit);
-    return this.#claimTransaction({ now, owner, leaseMs, limit });
+    return this.#claimTransaction({ now, dueBy, owner, leaseMs, limit });
   }
 
   /**
@@ -570,15 +600,16 @@ export class ReminderRepository {
   }
 
   /**
-   * Pending reminders due before `to`, in (dueAt, tenantId, id) order, after `cursor` when given:
-   * pages through a large backlog by index without skipping reminders that share a due time.
+   * The keys and due times of pending reminders due before `to`, in (dueAt, id, tenantId) order,
+   * after `cursor` when given: pages through a large backlog along the due index, reading only
+   * the keys, without skipping reminders that share a due time.
    *
    * @example
    * let page = store.reminders.pendingDueBefore(Date.now() + 60_000, 500);
    * const last = page.at(-1);
    * if (last) page = store.reminders.pendingDueBefore(Date.now() + 60_000, 500, last);
    */
-  pendingDueBefore(to: number, limit: number, cursor?: DueCursor): Reminder[] {
+  pendingDueBefore(to: number, limit: number, cursor?: DueCursor): DueCursor[] {
     assertTime(to, 'to');
     assertLimit(limit);
     if (cursor === undefined) return this.#pendingFirst.all({ to, limit });
@@ -686,4 +717,4 @@ export class ReminderRepository {
   }
 }
 
-type ClaimParams = { now: number; owner: string; leaseMs: number; limit: number };
+type ClaimParams = { now: number; dueBy: number; owner: string; leaseMs: number; limit: number };

@@ -48,6 +48,8 @@ export class WalCheckpointer {
   async close(): Promise<void> {
     if (!this.#worker) return;
     const exited = new Promise((resolve) => this.#worker?.once('exit', resolve));
+    // Held while it stops: an unref'd worker would let the process exit in the middle of close().
+    this.#worker.ref();
     this.#worker.postMessage('close');
     await exited;
   }
