@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { createCache, type Cache } from '@herald/cache';
 import { mintSubscriberToken } from '@herald/gateway';
-import { answerErrorsAsJson } from '@herald/http';
+import { answerErrorsAsJson, closeServer } from '@herald/http';
 import { createIngestApp, type IngestApp } from '@herald/ingest';
 import { CustomerProfiles } from '@herald/profiles';
 import { apiError, openApiDocument } from '@herald/protocol';
 import { createPushApp, type PushApp } from '@herald/push';
-import { defaultRuleSet, RuleSetWatcher, type RuleSet } from '@herald/rules';
+import { watchRuleFile } from '@herald/rules';
 import { createSchedulerApp, type SchedulerApp } from '@herald/scheduler';
 import { openStore, type Store } from '@herald/store';
 import { createEventLog, type EventLog } from '@herald/transport';
@@ -91,17 +91,7 @@ export async function startHerald(options: StartOptions): Promise<RunningHerald>
   });
   const { credentials, created } = ensureDevCredentials(store, dataDir);
 
-  let rules: RuleSetWatcher | undefined;
-  let ruleSet: () => RuleSet = defaultRuleSet;
-  if (options.rulesPath !== undefined) {
-    const watcher = new RuleSetWatcher(options.rulesPath, {
-      onReload: () => logger.info({ path: options.rulesPath }, 'rules reloaded'),
-      onError: (error) => logger.error({ err: error }, 'rules reload failed; keeping the last good set'),
-    });
-    await watcher.start();
-    rules = watcher;
-    ruleSet = () => watcher.current;
-  }
+  const rules = await watchRuleFile(options.rulesPath, logger);
 
   const ingest = createIngestApp({
     log,
@@ -118,14 +108,14 @@ export async function startHerald(options: StartOptions): Promise<RunningHerald>
     profiles,
     logger: logger.child({ app: 'push' }),
     secret: credentials.tokenSecret,
-    ruleSets: () => ruleSet(),
+    ruleSets: () => rules.current(),
     throttle: { limit: options.throttleLimit ?? 0 },
   });
   const scheduler = createSchedulerApp({
     log,
     store,
     logger: logger.child({ app: 'scheduler' }),
-    rules: (_tenant: string) => ruleSet(),
+    rules: () => rules.current(),
   });
 
   const metrics = Registry.merge([ingest.metrics.registry, push.metrics.registry]);
@@ -177,13 +167,12 @@ export async function startHerald(options: StartOptions): Promise<RunningHerald>
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closed ??= (async () => {
-      const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const serverClosed = closeServer(server);
       await ingest.close();
       await scheduler.close();
       await push.close();
-      if ('closeIdleConnections' in server) server.closeIdleConnections();
       await serverClosed;
-      rules?.close();
+      rules.close();
       await profiles.close();
       await log.close();
       await cache.close();

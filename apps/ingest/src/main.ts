@@ -1,5 +1,6 @@
 import { serve } from '@hono/node-server';
 import { createCache } from '@herald/cache';
+import { closeServer, stopOnSignals } from '@herald/http';
 import { CustomerProfiles } from '@herald/profiles';
 import { openStore } from '@herald/store';
 import { createEventLog } from '@herald/transport';
@@ -49,30 +50,19 @@ async function main(): Promise<void> {
     logger.info({ port: info.port, host: config.HOST }, 'herald ingest listening');
   });
 
-  let stopping = false;
-  const shutdown = async (signal: string): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    const timer = setTimeout(() => {
-      logger.error('shutdown timed out');
-      process.exit(1);
-    }, config.HERALD_SHUTDOWN_TIMEOUT_MS);
-    timer.unref();
-    const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
-    if ('closeIdleConnections' in server) server.closeIdleConnections();
-    await ingest.close();
-    await serverClosed;
-    await profiles.close();
-    await log.close();
-    await cache.close();
-    await store.close();
-    logger.info('stopped');
-    logger.flush(() => process.exit(0));
-  };
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => void shutdown(signal));
-  }
+  stopOnSignals({
+    logger,
+    timeoutMs: config.HERALD_SHUTDOWN_TIMEOUT_MS,
+    close: async () => {
+      const serverClosed = closeServer(server);
+      await ingest.close();
+      await serverClosed;
+      await profiles.close();
+      await log.close();
+      await cache.close();
+      await store.close();
+    },
+  });
 }
 
 main().catch((error: unknown) => {

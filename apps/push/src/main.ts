@@ -1,7 +1,8 @@
 import { serve } from '@hono/node-server';
 import { createCache } from '@herald/cache';
+import { closeServer, stopOnSignals } from '@herald/http';
 import { CustomerProfiles } from '@herald/profiles';
-import { defaultRuleSet, RuleSetWatcher, type RuleSet } from '@herald/rules';
+import { watchRuleFile } from '@herald/rules';
 import { openStore } from '@herald/store';
 import { createEventLog } from '@herald/transport';
 import { pino } from 'pino';
@@ -17,17 +18,7 @@ async function main(): Promise<void> {
   const config = parsed.config;
   const logger = pino({ level: config.LOG_LEVEL, name: 'herald-push' });
 
-  let rules: RuleSetWatcher | undefined;
-  let ruleSet: () => RuleSet = defaultRuleSet;
-  if (config.HERALD_RULES !== undefined) {
-    const watcher = new RuleSetWatcher(config.HERALD_RULES, {
-      onReload: () => logger.info({ path: config.HERALD_RULES }, 'rules reloaded'),
-      onError: (error) => logger.error({ err: error }, 'rules reload failed; keeping the last good set'),
-    });
-    await watcher.start();
-    rules = watcher;
-    ruleSet = () => watcher.current;
-  }
+  const rules = await watchRuleFile(config.HERALD_RULES, logger);
 
   const store = openStore({ path: config.HERALD_DB });
   const log = await createEventLog(config.HERALD_LOG_URL);
@@ -48,7 +39,7 @@ async function main(): Promise<void> {
     profiles,
     logger,
     secret: config.HERALD_TOKEN_SECRET,
-    ruleSets: () => ruleSet(),
+    ruleSets: () => rules.current(),
     webhookEndpoint: () => webhook,
     topic: config.HERALD_TOPIC,
     throttle: { limit: config.HERALD_PUSH_THROTTLE_LIMIT, windowMs: config.HERALD_PUSH_THROTTLE_WINDOW_MS },
@@ -61,31 +52,20 @@ async function main(): Promise<void> {
   push.attach(server);
   await push.start();
 
-  let stopping = false;
-  const shutdown = async (signal: string): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    const timer = setTimeout(() => {
-      logger.error('shutdown timed out');
-      process.exit(1);
-    }, config.HERALD_SHUTDOWN_TIMEOUT_MS);
-    timer.unref();
-    const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
-    await push.close();
-    if ('closeIdleConnections' in server) server.closeIdleConnections();
-    await serverClosed;
-    rules?.close();
-    await profiles.close();
-    await log.close();
-    await cache.close();
-    await store.close();
-    logger.info('stopped');
-    logger.flush(() => process.exit(0));
-  };
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => void shutdown(signal));
-  }
+  stopOnSignals({
+    logger,
+    timeoutMs: config.HERALD_SHUTDOWN_TIMEOUT_MS,
+    close: async () => {
+      const serverClosed = closeServer(server);
+      await push.close();
+      await serverClosed;
+      rules.close();
+      await profiles.close();
+      await log.close();
+      await cache.close();
+      await store.close();
+    },
+  });
 }
 
 main().catch((error: unknown) => {

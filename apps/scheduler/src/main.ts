@@ -1,5 +1,6 @@
 import { serve } from '@hono/node-server';
-import { RuleSetWatcher } from '@herald/rules';
+import { closeServer, stopOnSignals } from '@herald/http';
+import { watchRuleFile } from '@herald/rules';
 import { openStore } from '@herald/store';
 import { createEventLog } from '@herald/transport';
 import { Hono } from 'hono';
@@ -18,19 +19,12 @@ async function main(): Promise<void> {
 
   const store = openStore({ path: config.HERALD_DB });
   const log = await createEventLog(config.HERALD_LOG_URL);
-  let watcher: RuleSetWatcher | undefined;
-  if (config.HERALD_RULES !== undefined) {
-    watcher = new RuleSetWatcher(config.HERALD_RULES, {
-      onError: (error) => logger.warn({ err: error }, 'rule set reload failed; keeping the last good one'),
-    });
-    await watcher.start();
-  }
-  const rules = watcher;
+  const rules = await watchRuleFile(config.HERALD_RULES, logger);
   const scheduler = createSchedulerApp({
     log,
     store,
     logger,
-    ...(rules === undefined ? {} : { rules: () => rules.current }),
+    rules: () => rules.current(),
     topic: config.HERALD_TOPIC,
     ...(config.HERALD_SCHEDULER_INSTANCE_ID === undefined
       ? {}
@@ -60,29 +54,19 @@ async function main(): Promise<void> {
     logger.info({ port: info.port, host: config.HOST }, 'herald scheduler listening');
   });
 
-  const shutdown = async (signal: string): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    const timer = setTimeout(() => {
-      logger.error('shutdown timed out');
-      process.exit(1);
-    }, config.HERALD_SHUTDOWN_TIMEOUT_MS);
-    timer.unref();
-    const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
-    if ('closeIdleConnections' in server) server.closeIdleConnections();
-    await scheduler.close();
-    await serverClosed;
-    watcher?.close();
-    await log.close();
-    await store.close();
-    clearTimeout(timer);
-    logger.info('stopped');
-    logger.flush(() => process.exit(0));
-  };
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => void shutdown(signal));
-  }
+  stopOnSignals({
+    logger,
+    timeoutMs: config.HERALD_SHUTDOWN_TIMEOUT_MS,
+    close: async () => {
+      stopping = true;
+      const serverClosed = closeServer(server);
+      await scheduler.close();
+      await serverClosed;
+      rules.close();
+      await log.close();
+      await store.close();
+    },
+  });
 }
 
 main().catch((error: unknown) => {

@@ -1,3 +1,4 @@
+import { parseEnv, type ParsedEnv } from '@herald/http';
 import { z } from 'zod';
 
 const integer = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
@@ -33,13 +34,6 @@ export type SchedulerConfig = z.output<typeof envSchema>;
  */
 export function parseSchedulerEnv(
   env: Readonly<Record<string, string | undefined>>,
-): { ok: true; config: SchedulerConfig } | { ok: false; message: string } {
-  const present = Object.fromEntries(
-    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
-  );
-  const result = envSchema.safeParse(present);
-  if (result.success) return { ok: true, config: result.data };
-  const issue = result.error.issues[0]!;
-  const name = String(issue.path[0] ?? 'environment');
-  return { ok: false, message: `Invalid environment variable ${name}=${env[name] ?? ''}: ${issue.message}` };
+): ParsedEnv<SchedulerConfig> {
+  return parseEnv(envSchema, env);
 }

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeLoggedEvent, type LoggedEvent } from '@herald/protocol';
 import { openStore, type NewReminder } from '@herald/store';
+import { runAppMain } from '@herald/testkit';
 import { createEventLog } from '@herald/transport';
 import { parseSchedulerEnv } from '../src/parse-scheduler-env.js';
 import { waitFor } from './harness.js';
@@ -14,25 +14,7 @@ const appDir = fileURLToPath(new URL('..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'herald-scheduler-main-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function runMain(env: Record<string, string>) {
-  // Node itself, not the tsx wrapper: a SIGKILL must reach the scheduler, not a parent that cannot relay it.
-  const child = spawn(process.execPath, ['--conditions=@herald/source', '--import', 'tsx', 'src/main.ts'], {
-    cwd: appDir,
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  const port = async (): Promise<number> =>
-    waitFor(() => {
-      const match = /"port":(\d+).*herald scheduler listening/.exec(stdout);
-      return match ? Number(match[1]) : undefined;
-    }, 20_000);
-  return { child, exited, port, output: () => ({ stdout, stderr }) };
-}
+const runMain = (env: Record<string, string>) => runAppMain(appDir, env);
 
 async function readAll(logPath: string): Promise<LoggedEvent[]> {
   await using log = await createEventLog(`sqlite:${logPath}`);

@@ -27,3 +27,4 @@ export { RuleSetWatcher } from './rule-set-watcher.js';
 export type { RuleSetWatcherOptions } from './rule-set-watcher.js';
 export { RulesError } from './rules-error.js';
 export type { RuleSetIssue, RulesErrorCode } from './rules-error.js';
+export { watchRuleFile, type RuleFileLogger, type RuleSource } from './watch-rule-file.js';

@@ -1,5 +1,4 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { join } from 'node:path';
 
 /** An app's entry point running in a child process. */
 export interface RunningMain {
@@ -12,7 +11,7 @@ export interface RunningMain {
 }
 
 /**
- * Runs `src/main.ts` (or `options.entry`, with `options.args`) of the app in `appDir` with tsx and the source condition, with only `PATH`
+ * Runs `src/main.ts` (or `options.entry`, with `options.args`) of the app in `appDir` under tsx and the source condition, with only `PATH`
  * and `env` in its environment, capturing its output.
  *
  * @example
@@ -26,10 +25,11 @@ export function runAppMain(
   env: Record<string, string>,
   options: { entry?: string; args?: readonly string[] } = {},
 ): RunningMain {
-  const tsx = join(appDir, '../../node_modules/.bin/tsx');
+  // Node itself with tsx as a loader, not the tsx wrapper: signals (SIGKILL too) reach the app.
+  const loader = ['--conditions=@herald/source', '--import', 'tsx'];
   const child = spawn(
-    tsx,
-    ['--conditions=@herald/source', options.entry ?? 'src/main.ts', ...(options.args ?? [])],
+    process.execPath,
+    [...loader, options.entry ?? 'src/main.ts', ...(options.args ?? [])],
     {
       cwd: appDir,
       env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
