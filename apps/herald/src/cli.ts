@@ -22,6 +22,8 @@ const options = {
   'log-url': { type: 'string' },
   'cache-url': { type: 'string' },
   rules: { type: 'string' },
+  'webhook-url': { type: 'string', default: process.env.HERALD_WEBHOOK_URL },
+  'webhook-secret': { type: 'string', default: process.env.HERALD_WEBHOOK_SECRET },
   'log-level': { type: 'string', default: process.env.LOG_LEVEL ?? 'warn' },
   type: { type: 'string', default: 'order.created' },
   customer: { type: 'string' },
@@ -42,6 +44,18 @@ function integer(name: string, value: string, min: number): number {
   return parsed;
 }
 
+function webhookOption(
+  url: string | undefined,
+  secret: string | undefined,
+): { webhook?: { url: string; secret: string } } {
+  if (url === undefined && secret === undefined) return {};
+  if (url === undefined || secret === undefined || secret.length < 16) {
+    throw new CliError('--webhook-url and --webhook-secret (16 characters or more) go together', 2);
+  }
+  if (!URL.canParse(url)) throw new CliError(`--webhook-url is not a URL: ${url}`, 2);
+  return { webhook: { url, secret } };
+}
+
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({ options, allowPositionals: true, strict: true });
   const command = values.help ? 'help' : (positionals[0] ?? 'help');
@@ -60,6 +74,7 @@ async function main(): Promise<void> {
         ...(values['log-url'] === undefined ? {} : { logUrl: values['log-url'] }),
         ...(values['cache-url'] === undefined ? {} : { cacheUrl: values['cache-url'] }),
         ...(values.rules === undefined ? {} : { rulesPath: values.rules }),
+        ...webhookOption(values['webhook-url'], values['webhook-secret']),
       });
     case 'send':
       return commandSend({

@@ -10,6 +10,7 @@ export interface StartCommandOptions {
   logUrl?: string;
   cacheUrl?: string;
   rulesPath?: string;
+  webhook?: { url: string; secret: string };
   logLevel: string;
 }
 
@@ -31,6 +32,7 @@ export async function commandStart(options: StartCommandOptions): Promise<void> 
     ...(options.logUrl === undefined ? {} : { logUrl: options.logUrl }),
     ...(options.cacheUrl === undefined ? {} : { cacheUrl: options.cacheUrl }),
     ...(options.rulesPath === undefined ? {} : { rulesPath: options.rulesPath }),
+    ...(options.webhook === undefined ? {} : { webhook: options.webhook }),
   });
   const { credentials, url } = herald;
   const event = {

@@ -36,6 +36,8 @@ export interface StartOptions {
   ingestRateLimit?: number;
   /** Per recipient and category per minute; 0 is unlimited. @defaultValue 0 (development) */
   throttleLimit?: number;
+  /** Where every tenant's webhook channel posts, signed with `secret`. @defaultValue none */
+  webhook?: { url: string; secret: string };
   logger: Logger;
 }
 
@@ -110,6 +112,7 @@ export async function startHerald(options: StartOptions): Promise<RunningHerald>
     secret: credentials.tokenSecret,
     ruleSets: () => rules.current(),
     throttle: { limit: options.throttleLimit ?? 0 },
+    webhookEndpoint: () => options.webhook,
   });
   const scheduler = createSchedulerApp({
     log,

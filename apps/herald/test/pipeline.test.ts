@@ -1,4 +1,7 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { verifyWebhook } from '@herald/push';
 import { mintSubscriberToken } from '@herald/gateway';
 import { describe, expect, it } from 'vitest';
 import { postEvent, startTestHerald, watch } from './harness.js';
@@ -116,5 +119,44 @@ describe('herald start, end to end', () => {
       headers: { authorization: `Bearer ${herald.sampleToken}` },
     });
     expect(unknown.status).toBe(404);
+  });
+});
+
+describe('herald start with a webhook', () => {
+  it('posts the default refund rule’s notification, signed, to the configured webhook', async () => {
+    const received: { signature: string; timestamp: string; body: string }[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        received.push({
+          signature: String(req.headers['herald-signature']),
+          timestamp: String(req.headers['herald-timestamp']),
+          body,
+        });
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    const secret = 'whsec-herald-start-test';
+    try {
+      await using herald = await startTestHerald({ webhook: { url, secret } });
+      await postEvent(herald, {
+        type: 'refund.requested',
+        data: { orderId: '1001', refundId: 'r-1', amount: 5, currency: 'EUR' },
+      });
+      for (let i = 0; i < 200 && received.length === 0; i++) await sleep(20);
+      expect(received).toHaveLength(1);
+      const hook = received[0]!;
+      expect(verifyWebhook(secret, Number(hook.timestamp), hook.body, hook.signature)).toBe(true);
+      expect(JSON.parse(hook.body)).toMatchObject({
+        type: 'notification',
+        notification: { rule: 'refund-requested' },
+      });
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
