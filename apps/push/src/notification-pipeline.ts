@@ -167,20 +167,21 @@ export class NotificationPipeline {
         draft.priority === 'critical' ||
         (await throttle.allow(tenant, draft.recipient, draft.category, now()));
       if (!allowed) metrics.notifications.inc({ outcome: 'throttled' });
-      works.push(
-        new Promise<void>((done, fail) => {
-          this.#queue.push(tenant, priorityRank(draft.priority), {
-            event,
-            draft,
-            consumedAt,
-            live: allowed && decision.channels.includes('in_app'),
-            webhook: allowed && decision.channels.includes('webhook'),
-            deferUntil: decision.deferUntil,
-            done,
-            fail,
-          });
-        }),
-      );
+      const work = new Promise<void>((done, fail) => {
+        this.#queue.push(tenant, priorityRank(draft.priority), {
+          event,
+          draft,
+          consumedAt,
+          live: allowed && decision.channels.includes('in_app'),
+          webhook: allowed && decision.channels.includes('webhook'),
+          deferUntil: decision.deferUntil,
+          done,
+          fail,
+        });
+      });
+      // Handled here as well as by the batch: if planning fails further on, nobody awaits it.
+      work.catch(() => undefined);
+      works.push(work);
     }
     return works;
   }
@@ -193,7 +194,11 @@ export class NotificationPipeline {
         for (let n = 0; n < this.#deps.sliceSize; n++) {
           const work = this.#queue.pop();
           if (work === undefined) break;
-          this.#process(work);
+          try {
+            this.#process(work);
+          } catch (error) {
+            work.fail(error);
+          }
         }
         // Let batches of other partitions (other tenants) join the queue before the next slice.
         await nextTurn();
