@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { NewNotification, Store } from '@herald/store';
+import { StoreError, type NewNotification, type Store } from '@herald/store';
 import { describe, expect, it } from 'vitest';
 import { crmEvent, startPush, topic } from './harness.js';
 import { createLoggedEvent, encodeLoggedEvent } from '@herald/protocol';
@@ -158,6 +158,27 @@ describe('push pipeline', () => {
     // Without the fair heap and read-ahead it would come after the whole flood (position 3000).
     expect(position).toBeGreaterThanOrEqual(0);
     expect(position).toBeLessThan(300);
+  });
+
+  it('retries a batch whose inbox write failed, and stores and shows each notification once', async () => {
+    await using h = await startPush();
+    let failures = 1;
+    const insert = h.store.inbox.insert.bind(h.store.inbox);
+    h.store.inbox.insert = (input: NewNotification) => {
+      if (failures-- > 0) throw new StoreError('BUSY', 'database is locked');
+      return insert(input);
+    };
+    const client = await h.connect('acme', 'rep-7');
+    await h.publish('acme', [{ data: { to: 'rep-7', n: 1 } }, { data: { to: 'rep-7', n: 2 } }]);
+    await client.until(() => client.notifications().length === 2, 10_000);
+    await sleep(100);
+    expect(
+      client
+        .notifications()
+        .map((n) => n.title)
+        .sort(),
+    ).toEqual(['Note 1', 'Note 2']);
+    expect(h.store.inbox.lastSequence('acme', 'rep-7')).toBe(2);
   });
 
   it('sends a record that does not decode to the dead-letter topic and carries on', async () => {
