@@ -13,6 +13,7 @@ const suites: Record<string, () => Promise<unknown>> = {
   'transport-log': async () => (await import('./transport-log.bench.js')).default(),
   'profiles-store': async () => (await import('./profiles-store.bench.js')).default(),
   scheduler: async () => (await import('./scheduler.bench.js')).default(),
+  pipeline: async () => (await import('./pipeline.bench.js')).default(),
 };
 
 const wanted = process.argv.slice(2);

@@ -1,0 +1,115 @@
+import WebSocket from 'ws';
+import { summarizeLatencies, type LatencySummary } from './latency-summary.js';
+
+/** One side of a pipeline comparison: how to send event `i`, and where its frames arrive. */
+export interface PipelineTarget {
+  /** Sends event `i` (whose frame will carry `marker`); resolves true when accepted. */
+  send(i: number, marker: string): Promise<boolean>;
+  /** A WebSocket client already subscribed; `marker(frame)` reads the marker out of a frame. */
+  socket: WebSocket;
+  marker(frame: unknown): string | undefined;
+}
+
+/** What one paced run measured. */
+export interface PacedResult extends LatencySummary {
+  accepted: number;
+  lost: number;
+  acceptedPerSecond: number;
+}
+
+/**
+ * The load generator both sides of the pipeline benchmark share: `events` sends at `rate` per
+ * second (0: as fast as `concurrency` allows), each timed from just before its request to its
+ * frame on the socket. Waits up to `drainMs` after the last send for the rest.
+ */
+export async function pacedLoad(
+  target: PipelineTarget,
+  options: { events: number; rate: number; concurrency: number; drainMs?: number; prefix: string },
+): Promise<PacedResult> {
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  let accepted = 0;
+  let allIn: (() => void) | undefined;
+  let done = false;
+  const onMessage = (data: WebSocket.RawData) => {
+    const marker = target.marker(JSON.parse(frameText(data)));
+    const started = marker === undefined ? undefined : sentAt.get(marker);
+    if (started === undefined) return;
+    sentAt.delete(marker!);
+    latencies.push(performance.now() - started);
+    if (done && latencies.length >= accepted) allIn?.();
+  };
+  target.socket.on('message', onMessage);
+  const begin = performance.now();
+  const interval = options.rate > 0 ? 1000 / options.rate : 0;
+  const inFlight = new Set<Promise<void>>();
+  for (let i = 0; i < options.events; i++) {
+    if (interval > 0) {
+      const wait = begin + i * interval - performance.now();
+      if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+    while (inFlight.size >= options.concurrency) await Promise.race(inFlight);
+    const marker = `${options.prefix}-${i}`;
+    sentAt.set(marker, performance.now());
+    const request: Promise<void> = target
+      .send(i, marker)
+      .then((ok) => {
+        if (ok) accepted += 1;
+        else sentAt.delete(marker);
+      })
+      .finally(() => inFlight.delete(request));
+    inFlight.add(request);
+  }
+  await Promise.all(inFlight);
+  const elapsed = performance.now() - begin;
+  done = true;
+  if (latencies.length < accepted) {
+    await new Promise<void>((resolve) => {
+      allIn = resolve;
+      setTimeout(resolve, options.drainMs ?? 10_000).unref();
+    });
+  }
+  target.socket.off('message', onMessage);
+  return {
+    ...summarizeLatencies(latencies),
+    accepted,
+    lost: accepted - latencies.length,
+    acceptedPerSecond: (accepted / elapsed) * 1000,
+  };
+}
+
+/** Requests as fast as `concurrency` allows for `count` sends; returns completed sends per second. */
+export async function saturate(
+  count: number,
+  concurrency: number,
+  send: (i: number) => Promise<boolean>,
+): Promise<number> {
+  let next = 0;
+  let ok = 0;
+  const begin = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const i = next++;
+        if (await send(i)) ok += 1;
+      }
+    }),
+  );
+  return (ok / (performance.now() - begin)) * 1000;
+}
+
+/** The text of a `ws` message, whichever form it arrived in. */
+export function frameText(data: WebSocket.RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
+}
+
+/** Opens a `ws` client and resolves once it is open. */
+export function openSocket(url: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url);
+    socket.once('open', () => resolve(socket));
+    socket.once('error', reject);
+  });
+}

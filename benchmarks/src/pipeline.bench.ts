@@ -1,0 +1,271 @@
+// The pipeline end to end (issue targets in the printout): event → socket latency at 1,000 and
+// 5,000 events/s, single-event and batch ingest, and fan-out to 2,000 sockets — each beside a
+// floor built from node:http + ws with nothing else, driven by the same load generator.
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import { createCache } from '@herald/cache';
+import { startHerald, type RunningHerald } from '@herald/cli';
+import { mintSubscriberToken } from '@herald/gateway';
+import { createIngestApp } from '@herald/ingest';
+import { CustomerProfiles } from '@herald/profiles';
+import type { Notification } from '@herald/protocol';
+import { openStore } from '@herald/store';
+import { createEventLog } from '@herald/transport';
+import { pino } from 'pino';
+import { report } from './harness.js';
+import type { ClientJob } from './pipeline-client.js';
+import { startFloor } from './pipeline-floor.js';
+import type { PacedResult } from './pipeline-load.js';
+
+const suite = 'pipeline';
+const seconds = Number(process.env.HERALD_BENCH_PIPELINE_SECONDS ?? 3);
+const fanOutSockets = Number(process.env.HERALD_BENCH_FANOUT_SOCKETS ?? 2000);
+const silent = pino({ level: 'silent' });
+
+/** Runs one job in a client process; `onReady` runs when the child says its sockets are open. */
+function runClient<T>(job: ClientJob, onReady?: () => Promise<void>): Promise<T> {
+  const child = fork(fileURLToPath(new URL('./pipeline-client.ts', import.meta.url)), [], {
+    execArgv: ['--conditions=@herald/source', '--import', 'tsx'],
+  });
+  return new Promise<T>((resolve, reject) => {
+    child.on('message', (message: { ready?: true; result?: T; error?: string }) => {
+      if (message.ready === true) onReady?.().catch(reject);
+      else if (message.error !== undefined) reject(new Error(message.error));
+      else resolve(message.result as T);
+    });
+    child.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`the client process exited with ${code}`));
+    });
+    child.send(job);
+  });
+}
+
+async function hello(herald: RunningHerald, subscriber: string): Promise<string> {
+  const { token } = await mintSubscriberToken(
+    { tenant: herald.credentials.tenant, subscriber },
+    herald.credentials.tokenSecret,
+  );
+  return JSON.stringify({ type: 'hello', token });
+}
+
+const ws = (url: string) => `${url.replace('http', 'ws')}/v1/ws`;
+
+async function latency(herald: RunningHerald, floorUrl: string): Promise<void> {
+  const headers = {
+    authorization: `Bearer ${herald.credentials.apiKey}`,
+    'content-type': 'application/json',
+  };
+  for (const rate of [1000, 5000]) {
+    const events = rate * seconds;
+    console.log(
+      `\npipeline · event → socket latency at ${rate}/s for ${seconds} s (${events} events; client in its own process)`,
+    );
+    const floor = await runClient<PacedResult>({
+      kind: 'paced',
+      url: `${floorUrl}/v1/events`,
+      headers: { 'content-type': 'application/json' },
+      wsUrl: ws(floorUrl),
+      events,
+      rate,
+      prefix: `floor-${rate}`,
+    });
+    const ours = await runClient<PacedResult>({
+      kind: 'paced',
+      url: `${herald.url}/v1/events`,
+      headers,
+      wsUrl: ws(herald.url),
+      hello: await hello(herald, 'bench-rep'),
+      events,
+      rate,
+      prefix: `herald-${rate}`,
+    });
+    report(suite, `herald p50 at ${rate}/s`, ours.p50, 'ms');
+    report(suite, `herald p99 at ${rate}/s`, ours.p99, 'ms');
+    report(suite, `herald lost at ${rate}/s (of ${ours.accepted} accepted)`, ours.lost, 'events');
+    report(suite, `floor p50 at ${rate}/s`, floor.p50, 'ms');
+    report(suite, `floor p99 at ${rate}/s`, floor.p99, 'ms');
+    report(suite, `floor lost at ${rate}/s`, floor.lost, 'events');
+    const ratio = ours.p99 / floor.p99;
+    console.log(
+      rate === 1000
+        ? `  p99 herald ÷ floor = ${ratio.toFixed(2)}× · target ≤ 2× → ${ratio <= 2 ? 'met' : 'NOT met'}`
+        : `  p99 herald ÷ floor = ${ratio.toFixed(2)}× · target 0 lost → ${ours.lost === 0 && ours.accepted === events ? 'met' : 'NOT met'} (accepted ${ours.accepted}/${events})`,
+    );
+  }
+}
+
+/** Ingest as it is deployed on its own: its own store, SQLite log and in-memory cache. */
+async function startIngestAlone(dir: string) {
+  const store = openStore({ path: join(dir, 'ingest-store.db') });
+  store.tenants.create({ id: 'bench', name: 'Bench' });
+  const key = store.tenants.createApiKey('bench').key;
+  const log = await createEventLog(`sqlite:${join(dir, 'ingest-log.db')}`);
+  const cache = await createCache('memory:');
+  const profiles = new CustomerProfiles({ customers: store.customers, cache });
+  const ingest = createIngestApp({
+    log,
+    store,
+    profiles,
+    cache,
+    logger: silent,
+    limits: { requestsPerSecond: 0 },
+  });
+  await ingest.start();
+  const server = serve({ fetch: ingest.app.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    key,
+    async close() {
+      await ingest.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await profiles.close();
+      await log.close();
+      await cache.close();
+      await store.close();
+    },
+  };
+}
+
+async function ingest(dir: string, floorUrl: string): Promise<void> {
+  const alone = await startIngestAlone(dir);
+  try {
+    const headers = { authorization: `Bearer ${alone.key}`, 'content-type': 'application/json' };
+    console.log(
+      '\npipeline · single-event ingest (the ingest app alone, SQLite log), 10,000 requests, 64 in flight',
+    );
+    const floor = await runClient<number>({
+      kind: 'saturate',
+      url: `${floorUrl}/v1/events`,
+      headers: { 'content-type': 'application/json' },
+      count: 10_000,
+      concurrency: 64,
+      batch: 1,
+    });
+    const ours = await runClient<number>({
+      kind: 'saturate',
+      url: `${alone.url}/v1/events`,
+      headers,
+      count: 10_000,
+      concurrency: 64,
+      batch: 1,
+    });
+    report(suite, 'herald ingest POST /v1/events', ours, 'req/s');
+    report(suite, 'raw node:http answering 202', floor, 'req/s');
+    console.log(
+      `  herald ÷ raw = ${(ours / floor).toFixed(2)}× · target ≥ 0.6× → ${ours / floor >= 0.6 ? 'met' : 'NOT met'}`,
+    );
+
+    console.log('\npipeline · batch ingest (the ingest app alone), 100 batches of 500 events, 4 in flight');
+    const ourBatches = await runClient<number>({
+      kind: 'saturate',
+      url: `${alone.url}/v1/events/batch`,
+      headers,
+      count: 100,
+      concurrency: 4,
+      batch: 500,
+    });
+    const floorBatches = await runClient<number>({
+      kind: 'saturate',
+      url: `${floorUrl}/v1/events/batch`,
+      headers: { 'content-type': 'application/json' },
+      count: 100,
+      concurrency: 4,
+      batch: 500,
+    });
+    report(suite, 'herald ingest POST /v1/events/batch', ourBatches * 500, 'events/s');
+    report(suite, 'raw node:http, same batches', floorBatches * 500, 'events/s');
+    console.log(`  target ≥ 100,000 events/s → ${ourBatches * 500 >= 100_000 ? 'met' : 'NOT met'}`);
+  } finally {
+    await alone.close();
+  }
+}
+
+function fanOutNotification(tenant: string, seq: number): Notification {
+  return {
+    id: `fan-${seq}`,
+    tenant,
+    recipient: 'fan',
+    seq,
+    eventId: `evt-fan-${seq}`,
+    rule: 'order-created',
+    category: 'orders',
+    priority: 'normal',
+    title: `New order #${seq}`,
+    body: 'Ada Lovelace placed an order of 10 EUR.',
+    data: { orderId: String(seq) },
+    collapseKey: null,
+    channels: ['in_app'],
+    createdAt: Date.now(),
+    seenAt: null,
+    readAt: null,
+    archivedAt: null,
+  };
+}
+
+async function fanOut(herald: RunningHerald, floor: Awaited<ReturnType<typeof startFloor>>): Promise<void> {
+  const rounds = 200;
+  const expected = rounds * fanOutSockets;
+  console.log(
+    `\npipeline · fan-out: ${rounds} notifications to one subscriber with ${fanOutSockets} sockets (clients in their own process)`,
+  );
+  const floorFrame = JSON.stringify({
+    type: 'notification',
+    notification: fanOutNotification(herald.credentials.tenant, 0),
+  });
+  const floorRate = await runClient<{ received: number; perSecond: number }>(
+    { kind: 'sockets', wsUrl: ws(floor.url), count: fanOutSockets, expected },
+    async () => {
+      for (let round = 0; round < rounds; round++) {
+        for (const client of floor.wss.clients) client.send(floorFrame);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    },
+  );
+  const ourRate = await runClient<{ received: number; perSecond: number }>(
+    {
+      kind: 'sockets',
+      wsUrl: ws(herald.url),
+      hello: await hello(herald, 'fan'),
+      count: fanOutSockets,
+      expected,
+    },
+    async () => {
+      for (let round = 1; round <= rounds; round++) {
+        await herald.push.gateway.deliver(fanOutNotification(herald.credentials.tenant, round));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    },
+  );
+  report(suite, `herald gateway deliveries to ${fanOutSockets} sockets`, ourRate.perSecond, 'frames/s');
+  report(suite, `bare ws.send loop to ${fanOutSockets} sockets`, floorRate.perSecond, 'frames/s');
+  console.log(
+    `  herald ÷ floor = ${(ourRate.perSecond / floorRate.perSecond).toFixed(2)}× (received ${ourRate.received}/${expected}) · target ≥ 500,000 deliveries/s → ${ourRate.perSecond >= 500_000 ? 'met' : 'NOT met'}`,
+  );
+}
+
+export default async function pipelineBench(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'herald-bench-pipeline-'));
+  const herald = await startHerald({ dataDir: dir, port: 0, logger: pino({ level: 'silent' }) });
+  const floor = await startFloor();
+  try {
+    const created = await fetch(`${herald.url}/v1/customers/bench-customer`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${herald.credentials.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Ada Lovelace', ownerId: 'bench-rep', locale: 'en' }),
+    });
+    if (!created.ok) throw new Error(`could not create the bench customer: HTTP ${created.status}`);
+    await latency(herald, floor.url);
+    await ingest(dir, floor.url);
+    await fanOut(herald, floor);
+  } finally {
+    await floor.close();
+    await herald.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
