@@ -430,8 +430,13 @@ export function createIngestApp(deps: IngestDeps): IngestApp {
         toAppend.map((entry) => entry.item),
         receivedAt,
       );
+      try {
+        dedup.commitMany(toAppend.map((entry) => entry.claim));
+      } catch (error) {
+        // The events are durable already: a retry may append them again, which consumers absorb by id.
+        logger.warn({ err: error }, 'could not record a batch as processed');
+      }
       for (const entry of toAppend) {
-        commit(entry.claim);
         results[entry.index] = { index: entry.index, status: 'accepted', id: entry.item.event.id };
       }
     } finally {

@@ -20,7 +20,9 @@ export interface DeduplicatorOptions {
 }
 
 /** What {@link Deduplicator.claim} answers. */
-export type ClaimResult = { duplicate: true } | { duplicate: false; commit: () => void; release: () => void };
+export type ClaimResult =
+  | { duplicate: true }
+  | { duplicate: false; tenantId: string; keys: readonly string[]; commit: () => void; release: () => void };
 
 const sep = '\u0000';
 
@@ -102,6 +104,8 @@ export class Deduplicator {
     let released = false;
     return {
       duplicate: false,
+      tenantId,
+      keys,
       commit: () => {
         const expiresAt = this.#now() + this.#windowMs;
         this.#store.transaction(() => {
@@ -116,5 +120,23 @@ export class Deduplicator {
         done();
       },
     };
+  }
+
+  /**
+   * Records several claims as processed in one transaction (a batch's events): one commit per
+   * event cost more than appending the whole batch.
+   *
+   * @example
+   * dedup.commitMany(fresh.map((entry) => entry.claim));
+   */
+  commitMany(claims: readonly Extract<ClaimResult, { duplicate: false }>[]): void {
+    const expiresAt = this.#now() + this.#windowMs;
+    this.#store.transaction(() => {
+      for (const claim of claims) {
+        for (const key of claim.keys)
+          this.#store.processedEvents.markProcessed(claim.tenantId, key, expiresAt);
+      }
+    });
+    for (const claim of claims) for (const key of claim.keys) this.#bloom.add(claim.tenantId + sep + key);
   }
 }

@@ -216,6 +216,19 @@ describe('POST /v1/events/batch', () => {
     expect(records.map((r) => r.event.customerId).sort()).toEqual(['c', 'c1', 'c5']);
   });
 
+  it('records a whole batch as processed, so resending it after a restart is all duplicates', async () => {
+    await using h = await createHarness();
+    const events = Array.from({ length: 3 }, (_, i) => event(`c${i}`, { id: `evt-batch-${i}` }));
+    expect(await (await h.post('/v1/events/batch', { events })).json()).toMatchObject({ accepted: 3 });
+    for (let i = 0; i < 3; i++)
+      expect(h.store.processedEvents.isProcessed(h.tenant, `evt-batch-${i}`)).toBe(true);
+    await h.restart();
+    expect(await (await h.post('/v1/events/batch', { events })).json()).toMatchObject({
+      accepted: 0,
+      duplicates: 3,
+    });
+  });
+
   it('rejects a batch above the configured size with 413 naming events, and a bad envelope with 400', async () => {
     await using h = await createHarness({ limits: { maxBatchEvents: 3 } });
     const tooMany = await h.post('/v1/events/batch', { events: [event(), event(), event(), event()] });

@@ -47,6 +47,19 @@ describe('createLoggedEvent', () => {
     expect(new Set(ids).size).toBe(1000);
     expect([...ids].sort()).toEqual(ids);
   });
+
+  test('generated ids stay unique, UUIDv7-shaped and random across refills of the random pool', () => {
+    const ids = Array.from({ length: 20_000 }, () => generateEventId(1_700_000_000_000));
+    expect(new Set(ids).size).toBe(20_000);
+    for (const id of ids.slice(0, 1000)) {
+      expect(id).toMatch(/^018bcfe5-6800-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    }
+    // Each random hex digit of the last group is about uniform: no stuck or repeated pool bytes.
+    const counts = new Map<string, number>();
+    for (const id of ids) counts.set(id.at(-1)!, (counts.get(id.at(-1)!) ?? 0) + 1);
+    for (const count of counts.values()) expect(count).toBeGreaterThan(1000);
+    expect(counts.size).toBe(16);
+  });
 });
 
 describe('encodeLoggedEvent / decodeLoggedEvent', () => {
