@@ -60,6 +60,22 @@ async function latency(herald: RunningHerald, floorUrl: string): Promise<void> {
     authorization: `Bearer ${herald.credentials.apiKey}`,
     'content-type': 'application/json',
   };
+  // Warm-up, not reported: JIT, SQLite pages and the consumers' first batches.
+  for (const [url, wsUrl, extra, prefix] of [
+    [`${floorUrl}/v1/events`, ws(floorUrl), {}, 'floor-warm'],
+    [`${herald.url}/v1/events`, ws(herald.url), { hello: await hello(herald, 'bench-rep') }, 'herald-warm'],
+  ] as const) {
+    await runClient<PacedResult>({
+      kind: 'paced',
+      url,
+      headers: prefix === 'floor-warm' ? { 'content-type': 'application/json' } : headers,
+      wsUrl,
+      ...extra,
+      events: 1000,
+      rate: 500,
+      prefix,
+    });
+  }
   for (const rate of [1000, 5000]) {
     const events = rate * seconds;
     console.log(
