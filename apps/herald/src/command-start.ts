@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { pino } from 'pino';
 import { startHerald } from './start-herald.js';
+import { CliError } from './target.js';
 
 /** The settings `herald start` takes. */
 export interface StartCommandOptions {
@@ -33,6 +34,13 @@ export async function commandStart(options: StartCommandOptions): Promise<void> 
     ...(options.cacheUrl === undefined ? {} : { cacheUrl: options.cacheUrl }),
     ...(options.rulesPath === undefined ? {} : { rulesPath: options.rulesPath }),
     ...(options.webhook === undefined ? {} : { webhook: options.webhook }),
+  }).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new CliError(
+        `port ${options.port} on ${options.host} is in use: stop what runs there, or pass --port`,
+      );
+    }
+    throw error;
   });
   const { credentials, url } = herald;
   const event = {

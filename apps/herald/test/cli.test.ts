@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -101,6 +103,13 @@ describe('the herald command', () => {
     const down = herald(['send', '--url', 'http://127.0.0.1:1', '--key', 'hrld_x', '--customer', 'c']);
     expect(await down.exited).toBe(1);
     expect(down.output().stderr).toContain('cannot reach http://127.0.0.1:1');
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const busyPort = (busy.address() as AddressInfo).port;
+    const taken = herald(['start', '--port', String(busyPort), '--data-dir', empty]);
+    expect(await taken.exited).toBe(1);
+    expect(taken.output().stderr).toContain(`port ${busyPort} on 127.0.0.1 is in use`);
+    busy.close();
     const help = herald(['help']);
     expect(await help.exited).toBe(0);
     expect(help.output().stdout).toContain('Usage: herald <command>');
