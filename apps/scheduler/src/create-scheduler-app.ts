@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import {
-  apiError,
   apiErrorFromZod,
   cancellationKeySchema,
   decodeLoggedEvent,
@@ -14,11 +13,17 @@ import {
   type LoggedEvent,
 } from '@herald/protocol';
 import { defaultRuleSet, evaluate, type RuleSet } from '@herald/rules';
-import { answerErrorsAsJson, apiKeyAuth, ErrorResponse, readJsonBody, type ApiKeyEnv } from '@herald/http';
+import {
+  answerErrorsAsJson,
+  apiKeyAuth,
+  ErrorResponse,
+  limitBody,
+  readJsonBody,
+  type ApiKeyEnv,
+} from '@herald/http';
 import { StoreError, type Reminder, type Store } from '@herald/store';
 import type { ConsumedBatch, EventLog, Subscription } from '@herald/transport';
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
 import { applyReminderCommand } from './apply-reminder-command.js';
 import { planReminder, ReminderFieldError } from './plan-reminder.js';
@@ -226,14 +231,7 @@ export function createSchedulerApp(deps: SchedulerDeps): SchedulerApp {
       if (active === 0) idle?.();
     }
   });
-  app.use(
-    path,
-    bodyLimit({
-      maxSize: maxBodyBytes,
-      onError: (c) =>
-        c.json(apiError('payload_too_large', `the body is larger than ${maxBodyBytes} bytes`), 413),
-    }),
-  );
+  app.use(path, limitBody(maxBodyBytes));
   app.use(path, apiKeyAuth(store, retryAfterSeconds));
 
   const tenantOf = (c: Context<Env>): string => c.get('apiKey').tenantId;
