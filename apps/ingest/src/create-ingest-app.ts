@@ -7,6 +7,7 @@ import {
   ErrorResponse,
   limitBody,
   readJsonBody,
+  RequestGate,
   type ApiKeyEnv,
 } from '@herald/http';
 import type { CustomerProfile, CustomerProfiles, ProfileUpdate } from '@herald/profiles';
@@ -145,9 +146,7 @@ export function createIngestApp(deps: IngestDeps): IngestApp {
 
   let topicReady: Promise<void> | undefined;
   let started: Promise<void> | undefined;
-  let closing = false;
-  let active = 0;
-  let idle: (() => void) | undefined;
+  const gate = new RequestGate(retryAfterSeconds);
 
   const ensureTopic = (): Promise<void> => {
     const ready =
@@ -287,11 +286,11 @@ export function createIngestApp(deps: IngestDeps): IngestApp {
     } catch (error) {
       logger.warn({ err: error }, 'readiness: store unreachable');
     }
-    if (checks.log && checks.store && !closing) return c.json({ status: 'ready', checks });
+    if (checks.log && checks.store && !gate.closing) return c.json({ status: 'ready', checks });
     const down = Object.entries(checks)
       .filter(([, ok]) => !ok)
       .map(([name]) => name);
-    const message = closing ? 'shutting down' : `unreachable: ${down.join(', ')}`;
+    const message = gate.closing ? 'shutting down' : `unreachable: ${down.join(', ')}`;
     return c.json(apiError('unavailable', message), 503, { 'Retry-After': String(retryAfterSeconds) });
   });
 
@@ -302,21 +301,7 @@ export function createIngestApp(deps: IngestDeps): IngestApp {
   const document = openApiDocument({ title: 'Herald ingest API', version: '0.0.0' });
   app.get('/openapi.json', (c) => c.json(document));
 
-  app.use('/v1/*', async (_c, next) => {
-    if (closing) {
-      throw ErrorResponse.of(503, 'unavailable', 'shutting down', undefined, {
-        'Retry-After': String(retryAfterSeconds),
-      });
-    }
-    active += 1;
-    try {
-      await next();
-    } finally {
-      active -= 1;
-      if (active === 0) idle?.();
-    }
-  });
-
+  app.use('/v1/*', gate.middleware);
   app.use('/v1/*', limitBody(maxBodyBytes));
 
   app.use('/v1/*', apiKeyAuth(store, retryAfterSeconds));
@@ -501,12 +486,7 @@ export function createIngestApp(deps: IngestDeps): IngestApp {
     return started;
   };
 
-  let closed: Promise<void> | undefined;
-  const close = (): Promise<void> => {
-    closing = true;
-    closed ??= active === 0 ? Promise.resolve() : new Promise<void>((resolve) => (idle = resolve));
-    return closed;
-  };
+  const close = (): Promise<void> => gate.close();
 
   return { app, metrics, start, close, [Symbol.asyncDispose]: close };
 }

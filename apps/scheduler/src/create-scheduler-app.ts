@@ -19,6 +19,7 @@ import {
   ErrorResponse,
   limitBody,
   readJsonBody,
+  RequestGate,
   type ApiKeyEnv,
 } from '@herald/http';
 import { StoreError, type Reminder, type Store } from '@herald/store';
@@ -147,9 +148,7 @@ export function createSchedulerApp(deps: SchedulerDeps): SchedulerApp {
   let subscription: Subscription | undefined;
   let started: Promise<void> | undefined;
   let closed: Promise<void> | undefined;
-  let closing = false;
-  let active = 0;
-  let idle: (() => void) | undefined;
+  const gate = new RequestGate(retryAfterSeconds);
 
   const fail = (error: unknown, field?: string): never => {
     if (error instanceof ErrorResponse) throw error;
@@ -217,20 +216,7 @@ export function createSchedulerApp(deps: SchedulerDeps): SchedulerApp {
 
   // `/v1/reminders/*` matches `/v1/reminders` too, and nothing of the other apps mounted beside.
   const path = '/v1/reminders/*';
-  app.use(path, async (_c, next) => {
-    if (closing) {
-      throw ErrorResponse.of(503, 'unavailable', 'shutting down', undefined, {
-        'Retry-After': String(retryAfterSeconds),
-      });
-    }
-    active += 1;
-    try {
-      await next();
-    } finally {
-      active -= 1;
-      if (active === 0) idle?.();
-    }
-  });
+  app.use(path, gate.middleware);
   app.use(path, limitBody(maxBodyBytes));
   app.use(path, apiKeyAuth(store, retryAfterSeconds));
 
@@ -385,7 +371,7 @@ export function createSchedulerApp(deps: SchedulerDeps): SchedulerApp {
   });
 
   const start = (): Promise<void> => {
-    if (closing) return Promise.reject(new Error('scheduler: closed'));
+    if (gate.closing) return Promise.reject(new Error('scheduler: closed'));
     started ??= (async () => {
       await log.ensureTopic(topic);
       await firer.start();
@@ -403,12 +389,12 @@ export function createSchedulerApp(deps: SchedulerDeps): SchedulerApp {
   };
 
   const close = (): Promise<void> => {
-    closing = true;
+    const requestsDone = gate.close();
     closed ??= (async () => {
       await started?.catch(() => undefined);
       await subscription?.close();
       await firer.close();
-      if (active > 0) await new Promise<void>((resolve) => (idle = resolve));
+      await requestsDone;
     })();
     return closed;
   };

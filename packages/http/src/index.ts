@@ -6,3 +6,4 @@ export { closeServer, stopOnSignals, type ClosableServer, type ShutdownLogger } 
 export { limitBody } from './limit-body.js';
 export { answerErrorsAsJson, type ErrorLogger } from './json-errors.js';
 export { readJsonBody } from './read-json-body.js';
+export { RequestGate } from './request-gate.js';
