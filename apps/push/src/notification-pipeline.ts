@@ -191,15 +191,12 @@ export class NotificationPipeline {
     this.#draining = true;
     try {
       while (this.#queue.size > 0) {
-        for (let n = 0; n < this.#deps.sliceSize; n++) {
-          const work = this.#queue.pop();
-          if (work === undefined) break;
-          try {
-            this.#process(work);
-          } catch (error) {
-            work.fail(error);
-          }
+        const slice: Work[] = [];
+        for (let work = this.#queue.pop(); work !== undefined; work = this.#queue.pop()) {
+          slice.push(work);
+          if (slice.length === this.#deps.sliceSize) break;
         }
+        for (const deliver of this.#storeSlice(slice)) deliver();
         // Let batches of other partitions (other tenants) join the queue before the next slice.
         await nextTurn();
       }
@@ -208,7 +205,34 @@ export class NotificationPipeline {
     }
   }
 
-  #process(work: Work): void {
+  /**
+   * Stores a slice's notifications in one transaction (a commit per notification cost more than
+   * the insert) and returns their deliveries, to run once it is committed: no client ever sees
+   * a notification, or a seq, that a crash could still take back.
+   */
+  #storeSlice(slice: readonly Work[]): (() => void)[] {
+    let deliveries: (() => void)[] = [];
+    try {
+      this.#deps.store.transaction(() => {
+        deliveries = [];
+        for (const work of slice) {
+          try {
+            deliveries.push(this.#process(work));
+          } catch (error) {
+            work.fail(error);
+          }
+        }
+      });
+    } catch (error) {
+      // The commit failed: nothing of the slice is stored, so all of it is retried.
+      for (const work of slice) work.fail(error);
+      return [];
+    }
+    return deliveries;
+  }
+
+  /** Inserts one notification (inside the slice's transaction) and returns what delivers it. */
+  #process(work: Work): () => void {
     const { store, metrics, now } = this.#deps;
     const { event, draft } = work;
     const started = performance.now();
@@ -218,39 +242,35 @@ export class NotificationPipeline {
       appended: event.appendedAt,
       consumed: work.consumedAt,
     };
-    let stored;
-    try {
-      stored = store.inbox.insert({
-        tenantId: event.tenant,
-        id: draft.id,
-        recipientId: draft.recipient,
-        eventId: draft.eventId,
-        rule: draft.rule,
-        title: draft.title,
-        body: draft.body,
-        data: draft.data,
-        priority: priorityRank(draft.priority),
-        category: draft.category,
-        collapseKey: draft.collapseKey ?? null,
-        channels: draft.channels,
-        stages,
-        createdAt: stages.occurred,
-        expiresAt: draft.expiresAt ?? null,
-      });
-    } catch (error) {
-      work.fail(error);
-      return;
-    }
-    const notification = toNotification(stored.notification, { ...stages, stored: now() });
+    const stored = store.inbox.insert({
+      tenantId: event.tenant,
+      id: draft.id,
+      recipientId: draft.recipient,
+      eventId: draft.eventId,
+      rule: draft.rule,
+      title: draft.title,
+      body: draft.body,
+      data: draft.data,
+      priority: priorityRank(draft.priority),
+      category: draft.category,
+      collapseKey: draft.collapseKey ?? null,
+      channels: draft.channels,
+      stages,
+      createdAt: stages.occurred,
+      expiresAt: draft.expiresAt ?? null,
+    });
     if (!stored.inserted) metrics.notifications.inc({ outcome: 'replayed' });
-    const deliver = (): Promise<void> => this.#deliver(work, notification, stored.replaced, started);
-    if (work.deferUntil !== undefined && (work.live || work.webhook)) {
-      metrics.notifications.inc({ outcome: 'deferred' });
-      this.#deferred.schedule(work.deferUntil, () => void deliver());
-      work.done();
-      return;
-    }
-    void deliver().finally(work.done);
+    return () => {
+      const notification = toNotification(stored.notification, { ...stages, stored: now() });
+      const deliver = (): Promise<void> => this.#deliver(work, notification, stored.replaced, started);
+      if (work.deferUntil !== undefined && (work.live || work.webhook)) {
+        metrics.notifications.inc({ outcome: 'deferred' });
+        this.#deferred.schedule(work.deferUntil, () => void deliver());
+        work.done();
+        return;
+      }
+      void deliver().finally(work.done);
+    };
   }
 
   async #deliver(work: Work, notification: Notification, replaces: string[], started: number): Promise<void> {
