@@ -60,7 +60,16 @@ export interface RunningHerald extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-type Fetch = (request: Request) => Response | Promise<Response>;
+/** The adapter's `env` (the node request and response) is passed on: the apps read bodies from it. */
+type Fetch = (request: Request, env?: unknown) => Response | Promise<Response>;
+
+/** The path of an absolute URL, without building a `URL` per request. */
+function pathOf(url: string): string {
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  if (start === -1) return '/';
+  const query = url.indexOf('?', start);
+  return query === -1 ? url.slice(start) : url.slice(start, query);
+}
 
 /** Which app serves a path: ingest and scheduler own their prefixes, push the rest of `/v1`. */
 function route(path: string, apps: { ingest: Fetch; scheduler: Fetch; push: Fetch; ops: Fetch }): Fetch {
@@ -145,7 +154,7 @@ export async function startHerald(options: StartOptions): Promise<RunningHerald>
     ops: ops.fetch,
   };
   const server: ServerType = serve({
-    fetch: (request) => route(new URL(request.url).pathname, apps)(request),
+    fetch: (request, env) => route(pathOf(request.url), apps)(request, env),
     port: options.port ?? 8080,
     hostname: options.host ?? '127.0.0.1',
   });

@@ -2,6 +2,7 @@ import type { ApiKey, Store } from '@herald/store';
 import { StoreError } from '@herald/store';
 import type { MiddlewareHandler } from 'hono';
 import { ErrorResponse } from './error-response.js';
+import { requestHeader } from './node-request.js';
 
 /** The hono variables {@link apiKeyAuth} sets. */
 export type ApiKeyEnv = { Variables: { apiKey: ApiKey } };
@@ -22,7 +23,7 @@ export function apiKeyAuth(
   retryAfterSeconds = 5,
 ): MiddlewareHandler<ApiKeyEnv> {
   return async (c, next) => {
-    const match = bearer.exec(c.req.header('authorization') ?? '');
+    const match = bearer.exec(requestHeader(c, 'authorization') ?? '');
     if (match === null) {
       throw ErrorResponse.of(
         401,

@@ -2,6 +2,7 @@ import { formatFieldPath } from '@herald/protocol';
 import type { Context } from 'hono';
 import { ErrorResponse } from './error-response.js';
 import { findTooDeep } from './find-too-deep.js';
+import { requestHeader, requestText } from './node-request.js';
 
 const jsonType = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
@@ -13,11 +14,11 @@ const jsonType = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
  * const body = await readJsonBody(c, 32);
  */
 export async function readJsonBody(c: Context, maxDepth: number): Promise<unknown> {
-  const type = c.req.header('content-type') ?? '';
+  const type = requestHeader(c, 'content-type') ?? '';
   if (!jsonType.test(type)) {
     throw ErrorResponse.of(415, 'invalid_request', 'Content-Type must be application/json');
   }
-  const text = await c.req.text();
+  const text = await requestText(c);
   let body: unknown;
   try {
     body = JSON.parse(text) as unknown;

@@ -31,6 +31,11 @@ export interface StoreOptions {
   integrityCheck?: 'none' | 'quick' | 'full';
   /** Close the database in `close()`. `openStore` always closes the one it opened. @defaultValue `false` */
   closeDatabase?: boolean;
+  /**
+   * How long `tenants.verifyApiKey` remembers a verified key (0: never). Revocations through this
+   * store apply at once; through another process, within this time. @defaultValue `5000`
+   */
+  rememberVerifiedKeysMs?: number;
 }
 
 /** Herald's durable state: one repository per table family, on one SQLite database. */
@@ -95,9 +100,14 @@ function openError(error: unknown, sqlite: Database.Database, migrated: boolean)
   );
 }
 
-function prepareRepositories(db: StoreDatabase, now: () => number, isClosed: () => boolean) {
+function prepareRepositories(
+  db: StoreDatabase,
+  now: () => number,
+  isClosed: () => boolean,
+  rememberVerifiedKeysMs: number | undefined,
+) {
   return {
-    tenants: guardMethods('tenants', new TenantRepository(db, now), isClosed),
+    tenants: guardMethods('tenants', new TenantRepository(db, now, rememberVerifiedKeysMs), isClosed),
     customers: guardMethods('customers', new CustomerRepository(db, now), isClosed),
     processedEvents: guardMethods('processedEvents', new ProcessedEventRepository(db, now), isClosed),
     inbox: guardMethods('inbox', new InboxRepository(db, now), isClosed),
@@ -130,7 +140,7 @@ export function createStore(sqlite: Database.Database, options: StoreOptions = {
     if (integrity !== 'none') checkIntegrity(sqlite, integrity);
     db = drizzle({ client: sqlite });
     if (migrate) runMigrations(db);
-    repositories = prepareRepositories(db, now, isClosed);
+    repositories = prepareRepositories(db, now, isClosed, options.rememberVerifiedKeysMs);
   } catch (error) {
     throw openError(error, sqlite, migrate);
   }
@@ -149,6 +159,10 @@ export function createStore(sqlite: Database.Database, options: StoreOptions = {
     return Promise.resolve();
   };
 
+  // One wrapper for every call: better-sqlite3 builds a transaction function (and its nested and
+  // savepoint variants) per `transaction(fn)`, which cost more than a small transaction's work.
+  const inTransaction = sqlite.transaction((fn: () => unknown) => fn());
+
   return {
     db,
     ...repositories,
@@ -158,7 +172,7 @@ export function createStore(sqlite: Database.Database, options: StoreOptions = {
     transaction<T>(fn: () => T): T {
       if (closed) throw new StoreError('CLOSED', 'store.transaction: the store is closed');
       try {
-        return sqlite.transaction(fn).immediate();
+        return inTransaction.immediate(fn) as T;
       } catch (error) {
         throw translateError(error, 'store.transaction');
       }

@@ -1,19 +1,4 @@
-import {
-  and,
-  asc,
-  count,
-  desc,
-  eq,
-  gt,
-  isNotNull,
-  isNull,
-  lt,
-  lte,
-  ne,
-  or,
-  sql,
-  type SQL,
-} from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteUpdateSetSource } from 'drizzle-orm/sqlite-core';
 import { assertArgument } from './assert-argument.js';
 import { inboxSequences, notifications } from './schema.js';
@@ -119,6 +104,7 @@ export class InboxRepository {
   readonly #now: () => number;
   readonly #get;
   readonly #nextSeq;
+  readonly #exists;
   readonly #insertRow;
   readonly #newerInCollapse;
   readonly #replaceOlder;
@@ -144,70 +130,75 @@ export class InboxRepository {
       .from(n)
       .where(and(eq(n.tenantId, p('tenantId')), eq(n.id, p('id'))))
       .prepare();
-    this.#nextSeq = db
-      .insert(inboxSequences)
-      .values({ tenantId: p('tenantId'), recipientId: p('recipientId'), lastSeq: 1 })
-      .onConflictDoUpdate({
-        target: [inboxSequences.tenantId, inboxSequences.recipientId],
-        set: { lastSeq: sql`${inboxSequences.lastSeq} + 1` },
-      })
-      .returning({ seq: inboxSequences.lastSeq })
-      .prepare();
-    this.#insertRow = db
-      .insert(n)
-      .values({
-        tenantId: p('tenantId'),
-        id: p('id'),
-        recipientId: p('recipientId'),
-        seq: p('seq'),
-        eventId: p('eventId'),
-        rule: p('rule'),
-        title: p('title'),
-        body: p('body'),
-        data: p('data'),
-        priority: p('priority'),
-        category: p('category'),
-        collapseKey: p('collapseKey'),
-        channels: p('channels'),
-        stages: p('stages'),
-        createdAt: p('createdAt'),
-        replacedAt: p('replacedAt'),
-        replacedBy: p('replacedBy'),
-        expiresAt: p('expiresAt'),
-      })
-      .returning()
-      .prepare();
-    const sameCollapse = and(
-      ofRecipient,
-      eq(n.collapseKey, p('collapseKey')),
-      isNull(n.replacedAt),
-      ne(n.id, p('id')),
+    // The insert path runs once per notification, so it uses better-sqlite3 statements directly:
+    // drizzle's placeholder filling and row mapping cost more than SQLite's work here. The row
+    // that comes back is built from what was written.
+    this.#nextSeq = db.$client
+      .prepare<InsertParams, number>(
+        `INSERT INTO inbox_sequences (tenant_id, recipient_id, last_seq) VALUES (@tenantId, @recipientId, 1)
+         ON CONFLICT (tenant_id, recipient_id) DO UPDATE SET last_seq = last_seq + 1
+         RETURNING last_seq`,
+      )
+      .pluck();
+    this.#exists = db.$client
+      .prepare<InsertParams, number>('SELECT 1 FROM notifications WHERE tenant_id = @tenantId AND id = @id')
+      .pluck();
+    this.#insertRow = db.$client.prepare<InsertRowParams>(
+      `INSERT INTO notifications (tenant_id, id, recipient_id, seq, event_id, rule, title, body, data,
+         priority, category, collapse_key, channels, stages, created_at, replaced_at, replaced_by, expires_at)
+       VALUES (@tenantId, @id, @recipientId, @seq, @eventId, @rule, @title, @body, @data,
+         @priority, @category, @collapseKey, @channels, @stages, @createdAt, @replacedAt, @replacedBy, @expiresAt)`,
     );
-    this.#newerInCollapse = db
-      .select({ id: n.id })
-      .from(n)
-      .where(and(sameCollapse, gt(n.createdAt, p('createdAt'))))
-      .orderBy(desc(n.createdAt))
-      .limit(1)
-      .prepare();
-    this.#replaceOlder = db
-      .update(n)
-      .set({ replacedAt: param('now'), replacedBy: param('id') })
-      .where(and(sameCollapse, lte(n.createdAt, p('createdAt'))))
-      .returning({ id: n.id })
-      .prepare();
+    const sameCollapse = `tenant_id = @tenantId AND recipient_id = @recipientId AND collapse_key = @collapseKey
+      AND replaced_at IS NULL AND id <> @id`;
+    this.#newerInCollapse = db.$client
+      .prepare<InsertParams, string>(
+        `SELECT id FROM notifications WHERE ${sameCollapse} AND created_at > @createdAt
+         ORDER BY created_at DESC LIMIT 1`,
+      )
+      .pluck();
+    this.#replaceOlder = db.$client
+      .prepare<InsertParams, string>(
+        `UPDATE notifications SET replaced_at = @now, replaced_by = @id
+         WHERE ${sameCollapse} AND created_at <= @createdAt RETURNING id`,
+      )
+      .pluck();
     const insertTransaction = db.$client.transaction((row: InsertParams): InsertNotificationResult => {
-      const existing = this.#get.get(row);
-      if (existing) return { inserted: false, notification: existing, replaced: [] };
-      const { seq } = this.#nextSeq.get(row);
+      if (this.#exists.get(row) !== undefined) {
+        return { inserted: false, notification: this.#get.get(row)!, replaced: [] };
+      }
+      const seq = this.#nextSeq.get(row)!;
       const newer = row.collapseKey === null ? undefined : this.#newerInCollapse.get(row);
-      const notification = this.#insertRow.get({
-        ...row,
+      const notification: Notification = {
+        tenantId: row.tenantId,
+        id: row.id,
+        recipientId: row.recipientId,
         seq,
-        replacedAt: newer ? row.now : null,
-        replacedBy: newer?.id ?? null,
+        eventId: row.eventId,
+        rule: row.rule,
+        title: row.title,
+        body: row.body,
+        data: row.data,
+        priority: row.priority,
+        category: row.category,
+        collapseKey: row.collapseKey,
+        channels: row.channels,
+        stages: row.stages,
+        createdAt: row.createdAt,
+        seenAt: null,
+        readAt: null,
+        archivedAt: null,
+        replacedAt: newer === undefined ? null : row.now,
+        replacedBy: newer ?? null,
+        expiresAt: row.expiresAt,
+      };
+      this.#insertRow.run({
+        ...notification,
+        data: JSON.stringify(row.data),
+        channels: JSON.stringify(row.channels),
+        stages: row.stages === null ? null : JSON.stringify(row.stages),
       });
-      const replaced = row.collapseKey === null || newer ? [] : this.#replaceOlder.all(row).map((r) => r.id);
+      const replaced = row.collapseKey === null || newer !== undefined ? [] : this.#replaceOlder.all(row);
       return { inserted: true, notification, replaced };
     });
     this.#insertTransaction = (row: InsertParams) => insertTransaction.immediate(row);
@@ -510,6 +501,15 @@ export class InboxRepository {
     return this.#markAll[kind].run({ tenantId, recipientId, upTo, at: this.#now() }).changes;
   }
 }
+
+type InsertRowParams = Omit<
+  Notification,
+  'seenAt' | 'readAt' | 'archivedAt' | 'data' | 'channels' | 'stages'
+> & {
+  data: string;
+  channels: string;
+  stages: string | null;
+};
 
 type InsertParams = {
   tenantId: string;

@@ -57,6 +57,14 @@ describe.each(storeTargets)('opening a store on $name', (target) => {
     );
   });
 
+  it('checkpoints a file from a worker thread, not inside commits (unless told not to)', async () => {
+    await using store = target.open();
+    await using selfCheckpointing = target.open({ checkpointIntervalMs: 0 });
+    const automatic = (s: typeof store) => s.db.$client.pragma('wal_autocheckpoint', { simple: true });
+    expect(automatic(store)).toBe(target.name === ':memory:' ? 1000 : 0);
+    expect(automatic(selfCheckpointing)).toBe(1000);
+  });
+
   it('closes idempotently, and refuses calls once closed', async () => {
     const store = target.open();
     expect(store.closed).toBe(false);

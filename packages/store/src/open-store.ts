@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { WalCheckpointer } from '@herald/sqlite';
 import Database from 'better-sqlite3';
 import { createStore, type Store, type StoreOptions } from './create-store.js';
 import { StoreError } from './store-error.js';
@@ -8,6 +9,12 @@ import { StoreError } from './store-error.js';
 export interface OpenStoreOptions extends Omit<StoreOptions, 'closeDatabase'> {
   /** A file path (its directory is created if missing) or `':memory:'`. */
   path: string;
+  /**
+   * How often a worker thread checkpoints the WAL into the database file, keeping that work (and
+   * its fsync) out of the commits on the event loop; 0 leaves it to SQLite's automatic
+   * checkpoint inside commits. @defaultValue `1000`
+   */
+  checkpointIntervalMs?: number;
 }
 
 /**
@@ -29,10 +36,20 @@ export function openStore(options: OpenStoreOptions): Store {
       cause: error,
     });
   }
+  let store: Store;
   try {
-    return createStore(sqlite, { ...options, closeDatabase: true });
+    store = createStore(sqlite, { ...options, closeDatabase: true });
   } catch (error) {
     sqlite.close();
     throw error;
   }
+  const interval = options.checkpointIntervalMs ?? 1000;
+  if (path === ':memory:' || path === '' || interval <= 0) return store;
+  const checkpointer = new WalCheckpointer(sqlite, path, interval);
+  const closeStore = store.close.bind(store);
+  const close = async () => {
+    await checkpointer.close();
+    await closeStore();
+  };
+  return Object.assign(store, { close, [Symbol.asyncDispose]: close });
 }

@@ -232,13 +232,16 @@ export class ReminderRepository {
     // Each branch walks its own index in order and stops at `limit`, so a large backlog after
     // downtime costs no more per claim than an empty one (one OR over both would sort it all).
     // Plain column names: qualified ones would bind to the outer UPDATE and correlate the subquery.
+    // LIMIT takes an expression, not a bare parameter: SQLite's planner reads a bare LIMIT
+    // parameter's value, so every claim re-prepared the statement.
+    const limitParameter = sql`CAST(${p('limit')} AS INTEGER)`;
     const claimable = sql`SELECT rid FROM (
         SELECT * FROM (SELECT rowid AS rid, due_at AS due FROM reminders
-          WHERE status = 'pending' AND due_at <= ${p('dueBy')} ORDER BY due_at LIMIT ${p('limit')})
+          WHERE status = 'pending' AND due_at <= ${p('dueBy')} ORDER BY due_at LIMIT ${limitParameter})
         UNION ALL
         SELECT * FROM (SELECT rowid AS rid, due_at AS due FROM reminders
-          WHERE status = 'claimed' AND lease_until <= ${p('now')} ORDER BY lease_until LIMIT ${p('limit')})
-        ORDER BY due LIMIT ${p('limit')})`;
+          WHERE status = 'claimed' AND lease_until <= ${p('now')} ORDER BY lease_until LIMIT ${limitParameter})
+        ORDER BY due LIMIT ${limitParameter})`;
     this.#claim = db
       .update(r)
       .set({

@@ -80,7 +80,12 @@ describe('migrations', () => {
       console.log(JSON.stringify({ folder: migrationsFolder, tenant: store.tenants.get('acme') }));
       await store.close();
     `;
-    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: root });
+    // The store comes from the transpiled files; its workspace dependencies from their source.
+    const { stdout } = await run(
+      process.execPath,
+      ['--conditions=@herald/source', '--import', 'tsx', '--input-type=module', '-e', script],
+      { cwd: packageRoot },
+    );
     expect(JSON.parse(stdout)).toMatchObject({
       folder: join(root, 'drizzle'),
       tenant: { id: 'acme', name: 'Acme' },

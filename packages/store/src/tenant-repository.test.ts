@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { StoreError } from './store-error.js';
-import { manualClock, openWithTenant, storeTargets } from '../test/store-targets.js';
+import { openStore } from './open-store.js';
+import { manualClock, openWithTenant, storeTargets, tempDatabasePath } from '../test/store-targets.js';
 
 describe.each(storeTargets)('tenants and API keys on $name', (target) => {
   it('creates a tenant once and finds it by id', async () => {
@@ -83,5 +84,33 @@ describe.each(storeTargets)('tenants and API keys on $name', (target) => {
     } catch (error) {
       expect(StoreError.isInstance(error) && error.message).toContain('does not exist');
     }
+  });
+});
+
+describe('remembered API keys', () => {
+  it('sees a revocation made through another connection once the remembered key expires', async () => {
+    const clock = manualClock();
+    const path = tempDatabasePath();
+    await using api = openStore({ path, now: clock.now, rememberVerifiedKeysMs: 5000 });
+    await using admin = openStore({ path, now: clock.now });
+    api.tenants.create({ id: 'acme', name: 'Acme Corp' });
+    const { key, apiKey } = api.tenants.createApiKey('acme');
+    expect(api.tenants.verifyApiKey(key)?.id).toBe(apiKey.id);
+    expect(admin.tenants.revokeApiKey('acme', apiKey.id)).toBe(true);
+    clock.advance(4999);
+    expect(api.tenants.verifyApiKey(key)?.id).toBe(apiKey.id);
+    clock.advance(1);
+    expect(api.tenants.verifyApiKey(key)).toBeUndefined();
+  });
+
+  it('looks every key up again when remembering is off', async () => {
+    const path = tempDatabasePath();
+    await using api = openStore({ path, rememberVerifiedKeysMs: 0 });
+    await using admin = openStore({ path });
+    api.tenants.create({ id: 'acme', name: 'Acme Corp' });
+    const { key, apiKey } = api.tenants.createApiKey('acme');
+    expect(api.tenants.verifyApiKey(key)).toBeDefined();
+    admin.tenants.revokeApiKey('acme', apiKey.id);
+    expect(api.tenants.verifyApiKey(key)).toBeUndefined();
   });
 });

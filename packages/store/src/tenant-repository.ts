@@ -34,6 +34,9 @@ function hashKey(key: string): string {
 
 const p = sql.placeholder;
 
+/** How many verified keys are remembered; past this the memory is cleared (keys are few per tenant). */
+const maxRememberedKeys = 10_000;
+
 /**
  * Tenants and their API keys. Keys are 256 random bits, so one unsalted SHA-256 is enough:
  * verification looks the hash up by index, and the key's bytes never meet a comparison.
@@ -48,9 +51,13 @@ export class TenantRepository {
   readonly #revokeKey;
   readonly #touchKey;
   readonly #listKeys;
+  readonly #rememberMs: number;
+  /** Verified keys by plaintext, so a busy API does not hash and look up the same key per request. */
+  readonly #verified = new Map<string, { apiKey: ApiKey; until: number }>();
 
-  constructor(db: StoreDatabase, now: () => number) {
+  constructor(db: StoreDatabase, now: () => number, rememberVerifiedKeysMs = 5_000) {
     this.#now = now;
+    this.#rememberMs = rememberVerifiedKeysMs;
     const keyColumns = {
       id: apiKeys.id,
       tenantId: apiKeys.tenantId,
@@ -138,6 +145,7 @@ export class TenantRepository {
    * store.tenants.remove('acme');
    */
   remove(id: string): boolean {
+    this.#verified.clear();
     return this.#deleteTenant.run({ id }).changes > 0;
   }
 
@@ -163,7 +171,9 @@ export class TenantRepository {
 
   /**
    * The live (not revoked) key matching this plaintext, or `undefined`: its `tenantId` is the
-   * only tenant the caller may reach.
+   * only tenant the caller may reach. A verified key is remembered for a few seconds (the store's
+   * `rememberVerifiedKeysMs`, 5 s by default): a revocation or tenant removal through this store
+   * takes effect at once, one made through another process within that time.
    *
    * @example
    * const apiKey = store.tenants.verifyApiKey(request.header('x-api-key') ?? '');
@@ -171,7 +181,17 @@ export class TenantRepository {
    */
   verifyApiKey(key: string): ApiKey | undefined {
     if (!key.startsWith(keyPrefix)) return undefined;
-    return this.#keyByHash.get({ hash: hashKey(key) });
+    const now = this.#now();
+    const remembered = this.#verified.get(key);
+    if (remembered !== undefined && remembered.until > now) return remembered.apiKey;
+    const apiKey = this.#keyByHash.get({ hash: hashKey(key) });
+    if (apiKey === undefined || this.#rememberMs <= 0) {
+      this.#verified.delete(key);
+      return apiKey;
+    }
+    if (this.#verified.size >= maxRememberedKeys) this.#verified.clear();
+    this.#verified.set(key, { apiKey, until: now + this.#rememberMs });
+    return apiKey;
   }
 
   /**
@@ -181,6 +201,7 @@ export class TenantRepository {
    * store.tenants.revokeApiKey('acme', apiKey.id);
    */
   revokeApiKey(tenantId: string, keyId: string): boolean {
+    this.#verified.clear();
     return this.#revokeKey.run({ tenantId, id: keyId, at: this.#now() }).changes > 0;
   }
 

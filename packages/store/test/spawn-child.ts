@@ -11,12 +11,16 @@ export interface Child {
   lines: Promise<string[]>;
 }
 
-/** Starts `test/<script>` under tsx with `command` as its JSON argument. */
+/** Starts `test/<script>` under tsx (workspace packages from source) with `command` as its JSON argument. */
 export function spawnChild(script: string, command: Record<string, unknown>): Child {
   const file = fileURLToPath(new URL(`./${script}`, import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', file, JSON.stringify(command)], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@herald/source', '--import', 'tsx', file, JSON.stringify(command)],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   child.stdin.on('error', () => undefined);
   let output = '';
   let markReady: () => void = () => undefined;

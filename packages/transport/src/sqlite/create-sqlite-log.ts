@@ -6,7 +6,7 @@ import { EmbeddedEventLog, type EmbeddedLogOptions } from '../embedded/embedded-
 import type { EventLog } from '../event-log.js';
 import { TransportError } from '../transport-error.js';
 import { SqliteLogStorage } from './sqlite-log-storage.js';
-import { WalCheckpointer } from './wal-checkpointer.js';
+import { WalCheckpointer } from '@herald/sqlite';
 
 /** Settings of the embedded SQLite log. */
 export interface SqliteLogOptions extends EmbeddedLogOptions {

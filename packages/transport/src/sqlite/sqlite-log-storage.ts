@@ -3,7 +3,7 @@ import type { ConsumedRecord } from '../event-log.js';
 import type { AppendRequest, LogStorage } from '../embedded/log-storage.js';
 import { TransportError } from '../transport-error.js';
 import { logSchema, logSchemaVersion } from './log-schema.js';
-import type { WalCheckpointer } from './wal-checkpointer.js';
+import type { WalCheckpointer } from '@herald/sqlite';
 
 interface RecordRow {
   partition: number;
@@ -233,7 +233,9 @@ function prepareStatements(db: Database) {
       'INSERT INTO herald_log_records (topic, partition, offset, key, value, headers, timestamp) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
     read: statement<[string, number, number, number], RecordRow>(
-      'SELECT partition, offset, key, value, headers, timestamp FROM herald_log_records WHERE topic = ? AND partition = ? AND offset >= ? ORDER BY offset LIMIT ?',
+      // LIMIT takes an expression, not a bare parameter: SQLite's planner reads a bare LIMIT
+      // parameter's value, so every execution re-prepared the statement (8× the cost of the read).
+      'SELECT partition, offset, key, value, headers, timestamp FROM herald_log_records WHERE topic = ? AND partition = ? AND offset >= ? ORDER BY offset LIMIT CAST(? AS INTEGER)',
     ),
     firstOffset: statement<[string, number], { offset: number }>(
       'SELECT offset FROM herald_log_records WHERE topic = ? AND partition = ? ORDER BY offset LIMIT 1',

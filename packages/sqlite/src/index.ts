@@ -1,0 +1,1 @@
+export { WalCheckpointer } from './wal-checkpointer.js';

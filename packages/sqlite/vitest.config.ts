@@ -1,0 +1,3 @@
+import { defineHeraldProject } from '../../vitest.shared.js';
+
+export default defineHeraldProject('sqlite');
