@@ -7,6 +7,7 @@ import {
   ErrorResponse,
   limitBody,
   readJsonBody,
+  requestHeader,
   RequestGate,
   type ApiKeyEnv,
 } from '@herald/http';
@@ -167,7 +168,7 @@ export function createIngestApp(deps: IngestDeps): IngestApp {
   };
 
   const readIdempotencyKey = (c: Context): string | undefined => {
-    const key = c.req.header('idempotency-key');
+    const key = requestHeader(c, 'idempotency-key');
     if (key === undefined) return undefined;
     if (key.length < 1 || key.length > 256) {
       throw ErrorResponse.of(

@@ -93,6 +93,27 @@ describe('firing on a controllable clock', () => {
     expect(events.every((event) => event.data.lateMs === 0)).toBe(true);
   });
 
+  it('fires a crowd due at one instant, larger than one claim, each once and on time', async () => {
+    await using t = await clocked({ batchSize: 1000 });
+    const { h, clock } = t;
+    for (let i = 0; i < 300; i++) {
+      h.store.reminders.create({
+        tenantId: h.tenant,
+        id: `crowd-${i}`,
+        customerId: 'c',
+        dueAt: start + 2000,
+        notify,
+      });
+    }
+    await clock.advance(1000);
+    await clock.advance(1000);
+    const events = await h.dueEvents();
+    expect(new Set(events.map((event) => event.data.reminderId)).size).toBe(300);
+    expect(events).toHaveLength(300);
+    expect(events.every((event) => event.data.lateMs === 0)).toBe(true);
+    expect(h.scheduler.stats()).toMatchObject({ fired: 300, held: 0 });
+  });
+
   it('moves the timer when a reminder is rescheduled earlier or cancelled', async () => {
     await using t = await clocked();
     const { h, clock } = t;

@@ -6,4 +6,5 @@ export { closeServer, stopOnSignals, type ClosableServer, type ShutdownLogger } 
 export { limitBody } from './limit-body.js';
 export { answerErrorsAsJson, type ErrorLogger } from './json-errors.js';
 export { readJsonBody } from './read-json-body.js';
+export { nodeRequest, requestHeader, requestText } from './node-request.js';
 export { RequestGate } from './request-gate.js';
