@@ -394,7 +394,7 @@ export function createIngestApp(deps: IngestDeps): IngestApp {
           continue;
         }
         for (const k of item.keys) seen.add(k);
-        const claim = await dedup.claim(tenant, item.keys);
+        const claim = dedup.tryClaim(tenant, item.keys) ?? (await dedup.claim(tenant, item.keys));
         if (claim.duplicate) {
           results[entry.index] = { index: entry.index, status: 'duplicate', id: item.event.id };
           continue;

@@ -26,6 +26,12 @@ export type ClaimResult =
 
 const sep = '\u0000';
 
+/** Keys held in flight by one claim; `released` exists once someone waits for them. */
+interface Hold {
+  released?: Promise<void>;
+  wake?: () => void;
+}
+
 /**
  * Idempotency for incoming events: a time-windowed Bloom filter as the fast path, the store's
  * `processed_events` table as the exact answer behind a "probably seen", and an in-flight set
@@ -42,7 +48,7 @@ export class Deduplicator {
   readonly #windowMs: number;
   readonly #exactCheck: 'on-bloom-hit' | 'always';
   readonly #now: () => number;
-  readonly #inFlight = new Map<string, Promise<void>>();
+  readonly #inFlight = new Map<string, Hold>();
 
   constructor(store: Store, options: DeduplicatorOptions = {}) {
     this.#store = store;
@@ -85,12 +91,24 @@ export class Deduplicator {
    * const claim = await dedup.claim('acme', ['evt-1']);
    */
   async claim(tenantId: string, keys: readonly string[]): Promise<ClaimResult> {
-    const full = keys.map((key) => tenantId + sep + key);
     for (;;) {
-      const pending = full.map((key) => this.#inFlight.get(key)).find((p) => p !== undefined);
-      if (pending === undefined) break;
-      await pending;
+      const claim = this.tryClaim(tenantId, keys);
+      if (claim !== undefined) return claim;
+      const held = keys.map((key) => this.#inFlight.get(tenantId + sep + key)).find((h) => h !== undefined);
+      if (held !== undefined) await (held.released ??= new Promise<void>((resolve) => (held.wake = resolve)));
     }
+  }
+
+  /**
+   * `claim` without waiting: `undefined` while another request holds one of the keys in flight
+   * (then `await claim(…)`). A batch checks its events this way, without a promise per event.
+   *
+   * @example
+   * const claim = dedup.tryClaim('acme', ['evt-1']) ?? (await dedup.claim('acme', ['evt-1']));
+   */
+  tryClaim(tenantId: string, keys: readonly string[]): ClaimResult | undefined {
+    const full = keys.map((key) => tenantId + sep + key);
+    if (full.some((key) => this.#inFlight.has(key))) return undefined;
     for (const [index, key] of full.entries()) {
       const probablySeen = this.#exactCheck === 'always' || this.#bloom.has(key);
       if (probablySeen && this.#store.processedEvents.isProcessed(tenantId, keys[index]!)) {
@@ -98,26 +116,20 @@ export class Deduplicator {
         return { duplicate: true };
       }
     }
-    let done!: () => void;
-    const settled = new Promise<void>((resolve) => (done = resolve));
-    for (const key of full) this.#inFlight.set(key, settled);
+    // Waiters make the promise only when there is one to wait: most claims are never waited on.
+    const hold: Hold = {};
+    for (const key of full) this.#inFlight.set(key, hold);
     let released = false;
     return {
       duplicate: false,
       tenantId,
       keys,
-      commit: () => {
-        const expiresAt = this.#now() + this.#windowMs;
-        this.#store.transaction(() => {
-          for (const key of keys) this.#store.processedEvents.markProcessed(tenantId, key, expiresAt);
-        });
-        for (const key of full) this.#bloom.add(key);
-      },
+      commit: () => this.commitMany([{ tenantId, keys }]),
       release: () => {
         if (released) return;
         released = true;
-        for (const key of full) if (this.#inFlight.get(key) === settled) this.#inFlight.delete(key);
-        done();
+        for (const key of full) if (this.#inFlight.get(key) === hold) this.#inFlight.delete(key);
+        hold.wake?.();
       },
     };
   }
@@ -129,14 +141,12 @@ export class Deduplicator {
    * @example
    * dedup.commitMany(fresh.map((entry) => entry.claim));
    */
-  commitMany(claims: readonly Extract<ClaimResult, { duplicate: false }>[]): void {
+  commitMany(claims: readonly Pick<Extract<ClaimResult, { duplicate: false }>, 'tenantId' | 'keys'>[]): void {
     const expiresAt = this.#now() + this.#windowMs;
-    this.#store.transaction(() => {
-      for (const claim of claims) {
-        for (const key of claim.keys)
-          this.#store.processedEvents.markProcessed(claim.tenantId, key, expiresAt);
-      }
-    });
+    this.#store.processedEvents.markProcessedMany(
+      claims.flatMap((claim) => claim.keys.map((eventId) => ({ tenantId: claim.tenantId, eventId }))),
+      expiresAt,
+    );
     for (const claim of claims) for (const key of claim.keys) this.#bloom.add(claim.tenantId + sep + key);
   }
 }

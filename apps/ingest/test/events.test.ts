@@ -91,6 +91,21 @@ describe('POST /v1/events', () => {
     expect(await h.readLog(2)).toHaveLength(1);
   });
 
+  it('accepts each id once when batches sharing ids race each other and single requests', async () => {
+    await using h = await createHarness();
+    const ids = Array.from({ length: 20 }, (_, i) => `evt-shared-${i}`);
+    const batch = () => h.post('/v1/events/batch', { events: ids.map((id) => event('c', { id })) });
+    const responses = await Promise.all([batch(), batch(), h.post('/v1/events', event('c', { id: ids[7] }))]);
+    const bodies = (await Promise.all(responses.map((r) => r.json()))) as {
+      accepted?: number;
+      status?: string;
+    }[];
+    const accepted =
+      (bodies[0]!.accepted ?? 0) + (bodies[1]!.accepted ?? 0) + (bodies[2]!.status === 'accepted' ? 1 : 0);
+    expect(accepted).toBe(20);
+    expect(await h.readLog(20)).toHaveLength(20);
+  });
+
   it('answers 400 naming the field for an invalid event, and 400 for malformed JSON', async () => {
     await using h = await createHarness();
     const bad = await h.post('/v1/events', { ...event(), occurredAt: undefined });

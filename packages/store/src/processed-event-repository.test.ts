@@ -10,6 +10,25 @@ describe.each(storeTargets)('processed events on $name', (target) => {
     expect(store.processedEvents.isProcessed('acme', 'evt-1')).toBe(true);
   });
 
+  it('records a batch in one go, counting only the new ones, and all or nothing', async () => {
+    await using store = openWithTenant(target);
+    store.processedEvents.markProcessed('acme', 'evt-2', 10_000);
+    const keys = ['evt-1', 'evt-2', 'evt-3'].map((eventId) => ({ tenantId: 'acme', eventId }));
+    expect(store.processedEvents.markProcessedMany(keys, 10_000)).toBe(2);
+    expect(store.processedEvents.markProcessedMany(keys, 10_000)).toBe(0);
+    expect(['evt-1', 'evt-3'].map((id) => store.processedEvents.isProcessed('acme', id))).toEqual([
+      true,
+      true,
+    ]);
+    // An unknown tenant breaks the foreign key: nothing of that batch is kept.
+    const broken = [
+      { tenantId: 'acme', eventId: 'evt-4' },
+      { tenantId: 'nobody', eventId: 'evt-5' },
+    ];
+    expect(() => store.processedEvents.markProcessedMany(broken, 10_000)).toThrow();
+    expect(store.processedEvents.isProcessed('acme', 'evt-4')).toBe(false);
+  });
+
   it('keeps tenants apart', async () => {
     await using store = openWithTenant(target);
     store.tenants.create({ id: 'globex', name: 'Globex' });

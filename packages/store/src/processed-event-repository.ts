@@ -4,6 +4,12 @@ import type { StoreDatabase } from './store-database.js';
 
 const p = sql.placeholder;
 
+/** One event to record, for `markProcessedMany`. */
+export interface ProcessedEventKey {
+  tenantId: string;
+  eventId: string;
+}
+
 /**
  * Exact idempotency for incoming events, behind the Bloom filter: the filter says "maybe seen",
  * this table says for sure. A row counts until it is purged, even past `expiresAt`, which errs
@@ -15,6 +21,7 @@ export class ProcessedEventRepository {
   readonly #exists;
   readonly #delete;
   readonly #purge;
+  readonly #insertMany;
 
   constructor(db: StoreDatabase, now: () => number) {
     this.#now = now;
@@ -35,6 +42,21 @@ export class ProcessedEventRepository {
       .where(byKey)
       .prepare();
     this.#delete = db.delete(processedEvents).where(byKey).prepare();
+    // A batch of a few hundred ids per request: direct statements, as drizzle's placeholder
+    // filling per row cost more than the insert.
+    const insertRow = db.$client.prepare<[string, string, number, number]>(
+      'INSERT INTO processed_events (tenant_id, event_id, processed_at, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+    );
+    const insertMany = db.$client.transaction(
+      (keys: readonly ProcessedEventKey[], processedAt: number, expiresAt: number): number => {
+        let inserted = 0;
+        for (const key of keys)
+          inserted += insertRow.run(key.tenantId, key.eventId, processedAt, expiresAt).changes;
+        return inserted;
+      },
+    );
+    this.#insertMany = (keys: readonly ProcessedEventKey[], processedAt: number, expiresAt: number) =>
+      insertMany.immediate(keys, processedAt, expiresAt);
     this.#purge = db
       .delete(processedEvents)
       .where(lte(processedEvents.expiresAt, p('now')))
@@ -50,6 +72,17 @@ export class ProcessedEventRepository {
    */
   markProcessed(tenantId: string, eventId: string, expiresAt: number): boolean {
     return this.#insert.run({ tenantId, eventId, processedAt: this.#now(), expiresAt }).changes > 0;
+  }
+
+  /**
+   * Records several events as processed until `expiresAt`, in one transaction (a savepoint
+   * inside a caller's). Returns how many were new.
+   *
+   * @example
+   * store.processedEvents.markProcessedMany([{ tenantId: 'acme', eventId: 'evt-1' }, { tenantId: 'acme', eventId: 'evt-2' }], expiresAt);
+   */
+  markProcessedMany(keys: readonly ProcessedEventKey[], expiresAt: number): number {
+    return this.#insertMany(keys, this.#now(), expiresAt);
   }
 
   /**
