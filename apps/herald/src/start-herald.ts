@@ -136,11 +136,17 @@ export async function startHerald(options: StartOptions): Promise<RunningHerald>
   answerErrorsAsJson(ops, logger);
   ops.get('/healthz', (c) => c.json({ status: 'ok' }));
   ops.get('/readyz', async (c) => {
-    const answers = await Promise.all(
-      [ingest.app, push.app].map(async (app) => (await app.request('/readyz')).status === 200),
-    );
-    if (answers.every(Boolean)) return c.json({ status: 'ready' });
-    return c.json(apiError('unavailable', 'not ready: see /readyz of the apps in the logs'), 503);
+    const [ingestReady, pushReady, schedulerReadiness] = await Promise.all([
+      ingest.app.request('/readyz').then((response) => response.status === 200),
+      push.app.request('/readyz').then((response) => response.status === 200),
+      scheduler.readiness(),
+    ]);
+    const apps = { ingest: ingestReady, push: pushReady, scheduler: schedulerReadiness.ready };
+    if (Object.values(apps).every(Boolean)) return c.json({ status: 'ready', apps });
+    const down = Object.entries(apps)
+      .filter(([, ok]) => !ok)
+      .map(([name]) => name);
+    return c.json(apiError('unavailable', `not ready: ${down.join(', ')}`), 503);
   });
   ops.get('/metrics', async (c) =>
     c.text(await metrics.metrics(), 200, { 'Content-Type': metrics.contentType }),

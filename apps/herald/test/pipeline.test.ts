@@ -111,7 +111,10 @@ describe('herald start, end to end', () => {
     expect(Object.keys(document.paths)).toEqual(
       expect.arrayContaining(['/v1/events', '/v1/inbox', '/v1/reminders']),
     );
-    expect(await (await fetch(`${herald.url}/readyz`)).json()).toEqual({ status: 'ready' });
+    expect(await (await fetch(`${herald.url}/readyz`)).json()).toEqual({
+      status: 'ready',
+      apps: { ingest: true, push: true, scheduler: true },
+    });
     const metrics = await (await fetch(`${herald.url}/metrics`)).text();
     expect(metrics).toContain('herald_ingest_events_total');
     expect(metrics).toContain('herald_push_notifications_total');

@@ -90,6 +90,19 @@ export interface SchedulerApp extends AsyncDisposable {
   /** Refuses new requests (503), stops consuming and firing, waits for work in hand. Idempotent. */
   close(): Promise<void>;
   stats(): SchedulerStats;
+  /**
+   * Whether it can do its work: the log and the store answer, it has started (caught up and
+   * firing, and consuming unless told not to) and is not closing. What `/readyz` reports.
+   */
+  readiness(): Promise<SchedulerReadiness>;
+}
+
+/** What {@link SchedulerApp.readiness} found. */
+export interface SchedulerReadiness {
+  ready: boolean;
+  checks: { log: boolean; store: boolean; firing: boolean; consuming: boolean };
+  /** Why it is not ready, when it is not. */
+  message?: string;
 }
 
 type Env = ApiKeyEnv;
@@ -147,6 +160,7 @@ export function createSchedulerApp(deps: SchedulerDeps): SchedulerApp {
   let commands = 0;
   let subscription: Subscription | undefined;
   let started: Promise<void> | undefined;
+  let running = false;
   let closed: Promise<void> | undefined;
   const gate = new RequestGate(retryAfterSeconds);
 
@@ -383,6 +397,7 @@ export function createSchedulerApp(deps: SchedulerDeps): SchedulerApp {
           onError: (error) => logger.warn({ err: error }, 'scheduler: handling an event failed'),
         });
       }
+      running = true;
       logger.info({ topic, group, instanceId }, 'scheduler started');
     })();
     return started;
@@ -399,6 +414,32 @@ export function createSchedulerApp(deps: SchedulerDeps): SchedulerApp {
     return closed;
   };
 
+  const readiness = async (): Promise<SchedulerReadiness> => {
+    const checks = { log: false, store: false, firing: false, consuming: false };
+    try {
+      await log.ensureTopic(topic);
+      checks.log = true;
+    } catch (error) {
+      logger.warn({ err: error }, 'readiness: log unreachable');
+    }
+    try {
+      if (!store.closed) checks.store = store.db.$client.prepare('SELECT 1').get() !== undefined;
+    } catch (error) {
+      logger.warn({ err: error }, 'readiness: store unreachable');
+    }
+    checks.firing = running && !gate.closing;
+    checks.consuming = checks.firing && (subscription !== undefined || deps.consume === false);
+    if (Object.values(checks).every(Boolean)) return { ready: true, checks };
+    const down = Object.entries(checks)
+      .filter(([, ok]) => !ok)
+      .map(([name]) => name);
+    return {
+      ready: false,
+      checks,
+      message: gate.closing ? 'shutting down' : `not ready: ${down.join(', ')}`,
+    };
+  };
+
   return {
     app,
     instanceId,
@@ -406,5 +447,6 @@ export function createSchedulerApp(deps: SchedulerDeps): SchedulerApp {
     close,
     [Symbol.asyncDispose]: close,
     stats: () => ({ ...firer.stats(), events, commands }),
+    readiness,
   };
 }

@@ -1,6 +1,7 @@
 export {
   createSchedulerApp,
   type SchedulerApp,
+  type SchedulerReadiness,
   type SchedulerDeps,
   type SchedulerStats,
 } from './create-scheduler-app.js';

@@ -42,11 +42,14 @@ async function main(): Promise<void> {
   let stopping = false;
   const app = new Hono();
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
-  app.get('/readyz', (c) =>
-    stopping || store.closed
-      ? c.json({ error: { code: 'unavailable', message: 'shutting down' } }, 503)
-      : c.json({ status: 'ready', instanceId: scheduler.instanceId }),
-  );
+  app.get('/readyz', async (c) => {
+    const readiness = await scheduler.readiness();
+    if (readiness.ready && !stopping) {
+      return c.json({ status: 'ready', instanceId: scheduler.instanceId, checks: readiness.checks });
+    }
+    const message = stopping ? 'shutting down' : (readiness.message ?? 'not ready');
+    return c.json({ error: { code: 'unavailable', message } }, 503);
+  });
   app.get('/stats', (c) => c.json(scheduler.stats()));
   app.route('/', scheduler.app);
 

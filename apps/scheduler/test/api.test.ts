@@ -263,4 +263,22 @@ describe('reading, changing and cancelling', () => {
     await h.scheduler.close();
     expect((await h.request('GET', '/v1/reminders')).status).toBe(503);
   });
+
+  it('reports readiness: not before start, ready while running, not once closing or the store is gone', async () => {
+    await using h = await createHarness({ start: false });
+    expect(await h.scheduler.readiness()).toMatchObject({
+      ready: false,
+      checks: { log: true, store: true, firing: false },
+      message: 'not ready: firing, consuming',
+    });
+    await h.scheduler.start();
+    expect(await h.scheduler.readiness()).toEqual({
+      ready: true,
+      checks: { log: true, store: true, firing: true, consuming: true },
+    });
+    await h.scheduler.close();
+    expect(await h.scheduler.readiness()).toMatchObject({ ready: false, message: 'shutting down' });
+    await h.store.close();
+    expect((await h.scheduler.readiness()).checks.store).toBe(false);
+  });
 });
