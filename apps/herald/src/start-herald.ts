@@ -137,8 +137,8 @@ export async function startHerald(options: StartOptions): Promise<RunningHerald>
   ops.get('/healthz', (c) => c.json({ status: 'ok' }));
   ops.get('/readyz', async (c) => {
     const [ingestReady, pushReady, schedulerReadiness] = await Promise.all([
-      ingest.app.request('/readyz').then((response) => response.status === 200),
-      push.app.request('/readyz').then((response) => response.status === 200),
+      (async () => (await ingest.app.request('/readyz')).status === 200)(),
+      (async () => (await push.app.request('/readyz')).status === 200)(),
       scheduler.readiness(),
     ]);
     const apps = { ingest: ingestReady, push: pushReady, scheduler: schedulerReadiness.ready };
