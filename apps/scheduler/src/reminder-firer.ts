@@ -359,8 +359,20 @@ export class ReminderFirer {
     }
   }
 
-  async #fire(claimed: Reminder[], now: number): Promise<void> {
+  async #fire(inHand: Reminder[], now: number): Promise<void> {
     const { store, log, topic, owner, logger } = this.#o;
+    // Claimed up to `claimAheadMs` ago: one read drops those cancelled or moved since, through
+    // any instance (this one's own changes already left `inHand`).
+    let claimed = inHand;
+    try {
+      const held = new Set(
+        store.reminders.stillClaimed(owner, inHand).map((key) => `${key.tenantId}\u0000${key.id}`),
+      );
+      claimed = inHand.filter((reminder) => held.has(`${reminder.tenantId}\u0000${reminder.id}`));
+    } catch (error) {
+      // The store did not answer: fire what is in hand (the mark after the append tells the rest).
+      logger.warn({ err: error }, 'could not re-check claims before firing');
+    }
     const records: LogRecord[] = [];
     const firing: { reminder: Reminder; next: number | undefined }[] = [];
     for (const reminder of claimed) {

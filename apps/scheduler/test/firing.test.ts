@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { reminderDueDataSchema, reminderDueEventId } from '@herald/protocol';
 import { openStore } from '@herald/store';
+import { createEventLog } from '@herald/transport';
 import { createHarness, manualClock } from './harness.js';
 
 const start = Date.parse('2030-01-01T00:00:00Z');
@@ -148,6 +149,42 @@ describe('firing on a controllable clock', () => {
     expect(h.scheduler.stats().fired).toBe(0);
     await clock.advance(5000);
     expect((await h.dueEvents()).map((event) => event.data.reminderId)).toEqual(['move-me']);
+  });
+
+  it('does not fire a reminder claimed ahead by one instance and cancelled or moved through another', async () => {
+    const clock = manualClock(start);
+    await using store = openStore({ path: ':memory:', now: clock.now });
+    await using log = await createEventLog('memory:');
+    const common = {
+      store,
+      log,
+      now: clock.now,
+      timers: clock,
+      horizonMs: 10_000,
+      sweepIntervalMs: 1000,
+      tenant: 'acme',
+      topic: 'events',
+      consume: false,
+    } as const;
+    await using a = await createHarness({ ...common, instanceId: 'a' });
+    await using b = await createHarness({ ...common, instanceId: 'b' });
+    for (const id of ['cancel-me', 'move-me']) {
+      await a.request('POST', '/v1/reminders', { id, customerId: 'c', in: '1s', notify });
+    }
+    await clock.advance(980);
+    const holders = ['cancel-me', 'move-me'].map((id) => store.reminders.get('acme', id)?.leaseOwner);
+    expect(holders.every((holder) => holder === 'a' || holder === 'b')).toBe(true);
+    // Each change goes through the instance that does not hold the claim.
+    const other = (holder: string | null | undefined) => (holder === 'a' ? b : a);
+    expect((await other(holders[0]).request('DELETE', '/v1/reminders/cancel-me')).status).toBe(200);
+    expect((await other(holders[1]).request('PATCH', '/v1/reminders/move-me', { in: '5s' })).status).toBe(
+      200,
+    );
+    await clock.advance(100);
+    expect(a.scheduler.stats().fired + b.scheduler.stats().fired).toBe(0);
+    await clock.advance(5000);
+    expect((await a.dueEvents()).map((event) => event.data.reminderId)).toEqual(['move-me']);
+    expect(store.reminders.get('acme', 'cancel-me')?.status).toBe('cancelled');
   });
 
   it('keeps a weekly 9:00 Europe/Berlin reminder at 9:00 local across the DST change', async () => {

@@ -362,6 +362,21 @@ describe.each(storeTargets)('reminders on $name', (target) => {
       dueAt: clock.now() + 86_400_000,
     });
   });
+
+  it('tells which claims an owner still holds: not the cancelled, moved or taken-over ones', async () => {
+    const clock = manualClock();
+    await using store = openWithTenant(target, clock);
+    for (const id of ['kept', 'cancelled', 'moved', 'other'])
+      store.reminders.create(reminder(id, clock.now()));
+    store.reminders.claimDue(clock.now(), 'me', 1000, 3);
+    store.reminders.claimDue(clock.now(), 'them', 1000, 10);
+    store.reminders.cancel('acme', 'cancelled');
+    store.reminders.update('acme', 'moved', { dueAt: clock.now() + 60_000 });
+    const keys = ['kept', 'cancelled', 'moved', 'other', 'nope'].map((id) => ({ tenantId: 'acme', id }));
+    expect(store.reminders.stillClaimed('me', keys)).toEqual([{ tenantId: 'acme', id: 'kept' }]);
+    expect(store.reminders.stillClaimed('them', keys)).toEqual([{ tenantId: 'acme', id: 'other' }]);
+    expect(store.reminders.stillClaimed('me', [])).toEqual([]);
+  });
 });
 
 describe('claimDue on one file shared by several stores', () => {

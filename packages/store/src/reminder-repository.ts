@@ -146,6 +146,7 @@ export class ReminderRepository {
   readonly #pendingAfter;
   readonly #rescheduleByKey;
   readonly #firedMany;
+  readonly #stillClaimed;
   readonly #db: StoreDatabase;
 
   constructor(db: StoreDatabase, now: () => number) {
@@ -351,6 +352,14 @@ export class ReminderRepository {
         lease_owner = NULL, lease_until = NULL, fired_at = @now, updated_at = @now
       WHERE +status = 'claimed' AND lease_owner = @owner AND (tenant_id, id) IN
         (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(@keys))`);
+    this.#stillClaimed = db.$client.prepare<
+      { owner: string; keys: string },
+      { tenantId: string; id: string }
+    >(
+      `SELECT tenant_id AS tenantId, id FROM reminders
+      WHERE +status = 'claimed' AND lease_owner = @owner AND (tenant_id, id) IN
+        (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(@keys))`,
+    );
     const firedMany = db.$client.transaction((owner: string, items: readonly FiredReminder[]) => {
       const now = this.#now();
       const once = items.filter((item) => item.nextDueAt === undefined);
@@ -706,6 +715,21 @@ export class ReminderRepository {
         .get();
     });
     return run.immediate();
+  }
+
+  /**
+   * Which of these reminders `owner` still holds a claim on: the rest were cancelled, moved or
+   * taken over since it claimed them (possibly through another instance), and must not fire.
+   *
+   * @example
+   * const held = store.reminders.stillClaimed(instanceId, inHand); // [{ tenantId, id }, …]
+   */
+  stillClaimed(
+    owner: string,
+    keys: readonly { tenantId: string; id: string }[],
+  ): { tenantId: string; id: string }[] {
+    if (keys.length === 0) return [];
+    return this.#stillClaimed.all({ owner, keys: JSON.stringify(keys.map((key) => [key.tenantId, key.id])) });
   }
 
   /**
