@@ -131,9 +131,17 @@ export function createPushApp(deps: PushDeps): PushApp {
     },
   });
 
-  const webhooks = new WebhookSender(store, deps.webhooks ?? {}, (outcome) => {
-    metrics.webhooks.inc({ status: outcome.status });
-    if (outcome.status === 'failed') logger.warn(outcome, 'webhook delivery failed');
+  const webhookEndpoint = deps.webhookEndpoint ?? (() => undefined);
+  const webhooks = new WebhookSender(store, deps.webhooks ?? {}, {
+    endpointFor: webhookEndpoint,
+    load: (tenant, id) => {
+      const stored = store.inbox.get(tenant, id);
+      return stored === undefined ? undefined : toNotification(stored);
+    },
+    onOutcome: (outcome) => {
+      metrics.webhooks.inc({ status: outcome.status });
+      if (outcome.status === 'failed') logger.warn(outcome, 'webhook delivery failed');
+    },
   });
   const pipeline = new NotificationPipeline({
     log,
@@ -142,7 +150,7 @@ export function createPushApp(deps: PushDeps): PushApp {
     gateway,
     throttle: new Throttle(cache, deps.throttle ?? {}, onError),
     webhooks,
-    webhookEndpoint: deps.webhookEndpoint ?? (() => undefined),
+    webhookEndpoint,
     ruleSets: deps.ruleSets ?? (() => defaultRuleSet()),
     teamMembers: deps.teamMembers,
     latency,
@@ -192,6 +200,8 @@ export function createPushApp(deps: PushDeps): PushApp {
   const start = async (): Promise<void> => {
     subscription ??= (async () => {
       await log.ensureTopic(topic);
+      // Retries and deferred sends a restart left in the store.
+      webhooks.start();
       const joined = await log.subscribe({
         topic,
         group,

@@ -6,9 +6,10 @@ interface Deferred {
 }
 
 /**
- * Live deliveries held back until a moment (the end of a recipient's quiet hours), on one timer
+ * Live pushes held back until a moment (the end of a recipient's quiet hours), on one timer
  * for the earliest. They live in memory only: the notification is already in the inbox, so a
- * restart loses the live push, never the item (clients read it on resume).
+ * restart loses the live push, never the item (clients read it on resume). Deferred webhooks
+ * wait in the store instead (see `WebhookSender`).
  *
  * @example
  * deferred.schedule(quietEnd, () => void gateway.deliver(notification));

@@ -262,29 +262,41 @@ export class NotificationPipeline {
     if (!stored.inserted) metrics.notifications.inc({ outcome: 'replayed' });
     return () => {
       const notification = toNotification(stored.notification, { ...stages, stored: now() });
-      const deliver = (): Promise<void> => this.#deliver(work, notification, stored.replaced, started);
-      if (work.deferUntil !== undefined && (work.live || work.webhook)) {
+      const deliverAt = work.deferUntil;
+      if (deliverAt !== undefined && (work.live || work.webhook)) {
         metrics.notifications.inc({ outcome: 'deferred' });
-        this.#deferred.schedule(work.deferUntil, () => void deliver());
+        // The webhook's send time is kept in the store (it survives a restart); the live push
+        // waits in memory, and clients that reconnect read the item from the inbox anyway.
+        if (work.webhook) this.#sendWebhook(notification, deliverAt);
+        if (work.live) {
+          const live = { ...work, webhook: false };
+          this.#deferred.schedule(
+            deliverAt,
+            () => void this.#deliver(live, notification, stored.replaced, started),
+          );
+        }
         work.done();
         return;
       }
-      void deliver().finally(work.done);
+      void this.#deliver(work, notification, stored.replaced, started).finally(work.done);
     };
   }
 
-  async #deliver(work: Work, notification: Notification, replaces: string[], started: number): Promise<void> {
-    const { gateway, webhooks, webhookEndpoint, latency, metrics, logger, now } = this.#deps;
-    if (work.webhook) {
-      const endpoint = webhookEndpoint(notification.tenant);
-      if (endpoint !== undefined) {
-        try {
-          webhooks.send(endpoint, notification);
-        } catch (error) {
-          logger.error({ err: error, notificationId: notification.id }, 'webhook delivery not recorded');
-        }
-      }
+  /** Hands the notification to the tenant's webhook, now or at `at`. */
+  #sendWebhook(notification: Notification, at?: number): void {
+    const { webhooks, webhookEndpoint, logger } = this.#deps;
+    const endpoint = webhookEndpoint(notification.tenant);
+    if (endpoint === undefined) return;
+    try {
+      webhooks.send(endpoint, notification, at === undefined ? {} : { at });
+    } catch (error) {
+      logger.error({ err: error, notificationId: notification.id }, 'webhook delivery not recorded');
     }
+  }
+
+  async #deliver(work: Work, notification: Notification, replaces: string[], started: number): Promise<void> {
+    const { gateway, latency, metrics, logger, now } = this.#deps;
+    if (work.webhook) this.#sendWebhook(notification);
     if (!work.live) return;
     try {
       await gateway.deliver(notification, replaces.length > 0 ? { replaces } : {});

@@ -25,6 +25,21 @@ export interface WebhookOptions {
   fetch?: typeof fetch;
   /** The randomness of the jitter, in [0, 1). @defaultValue `Math.random` */
   random?: () => number;
+  /**
+   * How often the store is swept for tries that came due without this instance knowing: retries
+   * and deferred sends left by a restart or by an instance that died. @defaultValue 5_000
+   */
+  sweepIntervalMs?: number;
+}
+
+/** What the sender needs to (re)build a delivery from the store. */
+export interface WebhookSources {
+  /** Where a tenant's webhooks go now; `undefined` when nowhere (the delivery then fails). */
+  endpointFor: (tenant: string) => WebhookEndpoint | undefined;
+  /** The notification to send again, from the inbox; `undefined` when it is gone. */
+  load: (tenant: string, notificationId: string) => Notification | undefined;
+  /** Told the end of each delivery, for metrics and logs. */
+  onOutcome: (outcome: WebhookOutcome) => void;
 }
 
 /** What happened to one webhook delivery, for metrics and logs. */
@@ -44,6 +59,8 @@ interface Job {
 }
 
 const channel = 'webhook';
+/** Most due tries taken from the store at once. */
+const claimBatch = 100;
 
 /** Whether another try can help: network errors, timeouts, 408, 429 and 5xx. */
 function retryable(status: number | undefined): boolean {
@@ -56,52 +73,82 @@ function retryable(status: number | undefined): boolean {
  * backoff and full jitter on network errors, timeouts, 408, 429 and 5xx, and recorded in the
  * store's deliveries (`pending` → `delivered`, or `failed` with the last error and attempts).
  *
+ * The next try lives in the store (`deliveries.next_attempt_at`), not only in a timer: a retry
+ * or a send deferred to the end of quiet hours survives a restart, and a try in progress holds
+ * a lease, so when an instance dies another one (or its restart) picks the delivery up. A
+ * receiver may see a try twice after a crash; `Herald-Id` names the notification.
+ *
  * @example
- * const sender = new WebhookSender(store, {}, (outcome) => log.info(outcome));
+ * const sender = new WebhookSender(store, {}, { endpointFor, load, onOutcome: (outcome) => log.info(outcome) });
+ * sender.start();
  * sender.send({ url: 'https://crm.example/hooks/herald', secret }, notification);
  * await sender.close();
  */
 export class WebhookSender {
   readonly #store: Store;
+  readonly #sources: WebhookSources;
   readonly #maxAttempts: number;
   readonly #initialDelayMs: number;
   readonly #maxDelayMs: number;
   readonly #timeoutMs: number;
+  readonly #leaseMs: number;
   readonly #concurrency: number;
+  readonly #sweepIntervalMs: number;
   readonly #fetch: typeof fetch;
   readonly #random: () => number;
-  readonly #onOutcome: (outcome: WebhookOutcome) => void;
   readonly #waiting: Job[] = [];
-  readonly #timers = new Set<NodeJS.Timeout>();
   readonly #inFlight = new Set<Promise<void>>();
   readonly #abort = new AbortController();
+  /** Due times this instance knows of (retries, deferred sends); one timer for the earliest. */
+  readonly #wakeTimes = new Set<number>();
+  #wakeTimer: NodeJS.Timeout | undefined;
+  #wakeAt = Infinity;
+  #sweepTimer: NodeJS.Timeout | undefined;
   #closed = false;
 
-  constructor(store: Store, options: WebhookOptions, onOutcome: (outcome: WebhookOutcome) => void) {
+  constructor(store: Store, options: WebhookOptions, sources: WebhookSources) {
     this.#store = store;
+    this.#sources = sources;
     this.#maxAttempts = options.maxAttempts ?? 6;
     this.#initialDelayMs = options.initialDelayMs ?? 500;
     this.#maxDelayMs = options.maxDelayMs ?? 60_000;
     this.#timeoutMs = options.timeoutMs ?? 10_000;
+    // A try holds its delivery this long: its request, plus time queued behind others.
+    this.#leaseMs = Math.max(30_000, this.#timeoutMs * 3);
     this.#concurrency = options.concurrency ?? 32;
+    this.#sweepIntervalMs = options.sweepIntervalMs ?? 5_000;
     this.#fetch = options.fetch ?? globalThis.fetch;
     this.#random = options.random ?? Math.random;
-    this.#onOutcome = onOutcome;
   }
 
-  /** Requests in flight or waiting, retries included. */
+  /** Requests in flight or waiting their turn. */
   get pending(): number {
-    return this.#inFlight.size + this.#waiting.length + this.#timers.size;
+    return this.#inFlight.size + this.#waiting.length;
   }
 
-  /** Records the delivery as pending and sends it in the background. */
-  send(endpoint: WebhookEndpoint, notification: Notification): void {
+  /** Takes up the tries the store holds (due ones now, the rest as they come due), and sweeps periodically. */
+  start(): void {
+    if (this.#closed || this.#sweepTimer !== undefined) return;
+    this.#sweep();
+  }
+
+  /**
+   * Records the delivery and sends it: now, or with `at` (epoch ms) in the future, then (the
+   * store keeps it across restarts). A redelivered notification that already has one is left alone.
+   */
+  send(endpoint: WebhookEndpoint, notification: Notification, options: { at?: number } = {}): void {
     if (this.#closed) return;
     const key = { tenantId: notification.tenant, notificationId: notification.id, channel };
+    const now = Date.now();
+    const deferred = options.at !== undefined && options.at > now;
+    const nextAttemptAt = deferred ? Math.ceil(options.at!) : now + this.#leaseMs;
     // A redelivered event finds its row: the delivery is already under way or done.
-    if (!this.#store.deliveries.createPending(key)) return;
-    const body = JSON.stringify({ type: 'notification', notification });
-    this.#enqueue({ endpoint, notification, body, attempt: 1 });
+    if (!this.#store.deliveries.createPending(key, { nextAttemptAt })) return;
+    if (deferred) {
+      this.#wakeBy(nextAttemptAt);
+      return;
+    }
+    this.#enqueue({ endpoint, notification, body: bodyOf(notification), attempt: 1 });
   }
 
   /** The delay before try `attempt + 1`: full jitter over an exponential cap. */
@@ -110,14 +157,85 @@ export class WebhookSender {
     return Math.floor(this.#random() * cap);
   }
 
-  /** Stops retrying (what is left stays `pending` or `failed` in the store) and waits for requests in flight. */
+  /** Stops sending (what is left stays due in the store for the next start) and waits for requests in flight. */
   async close(): Promise<void> {
     this.#closed = true;
-    for (const timer of this.#timers) clearTimeout(timer);
-    this.#timers.clear();
+    clearTimeout(this.#wakeTimer);
+    clearTimeout(this.#sweepTimer);
+    this.#wakeTimes.clear();
     this.#waiting.length = 0;
     this.#abort.abort();
     await Promise.allSettled([...this.#inFlight]);
+  }
+
+  #sweep(): void {
+    this.#takeDue();
+    if (this.#closed) return;
+    this.#sweepTimer = setTimeout(() => this.#sweep(), this.#sweepIntervalMs);
+    this.#sweepTimer.unref();
+  }
+
+  #wakeBy(at: number): void {
+    this.#wakeTimes.add(at);
+    if (at >= this.#wakeAt) return;
+    clearTimeout(this.#wakeTimer);
+    this.#wakeAt = at;
+    // setTimeout holds at most ~24.8 days; a longer wait is found by a later sweep.
+    const delay = Math.min(Math.max(0, at - Date.now()), 2 ** 31 - 1);
+    this.#wakeTimer = setTimeout(() => this.#wake(), delay);
+    this.#wakeTimer.unref();
+  }
+
+  #wake(): void {
+    // Timers may fire a millisecond before the wall clock reaches their time: claim as of it.
+    const now = Math.max(Date.now(), this.#wakeAt);
+    this.#wakeTimer = undefined;
+    this.#wakeAt = Infinity;
+    for (const at of this.#wakeTimes) if (at <= now) this.#wakeTimes.delete(at);
+    this.#takeDue(now);
+    let next = Infinity;
+    for (const at of this.#wakeTimes) next = Math.min(next, at);
+    if (next !== Infinity && !this.#closed) {
+      this.#wakeTimes.delete(next);
+      this.#wakeBy(next);
+    }
+  }
+
+  /** Takes every try due by `now` from the store and sends it. */
+  #takeDue(now = Date.now()): void {
+    for (let taken = claimBatch; taken === claimBatch && !this.#closed;) {
+      let due;
+      try {
+        due = this.#store.deliveries.claimDue(channel, now, this.#leaseMs, claimBatch);
+      } catch {
+        // The store did not answer: the next sweep tries again.
+        return;
+      }
+      taken = due.length;
+      for (const delivery of due)
+        this.#resume(delivery.tenantId, delivery.notificationId, delivery.attempts + 1, delivery.lastError);
+    }
+  }
+
+  #resume(tenant: string, notificationId: string, attempt: number, lastError: string | null): void {
+    const key = { tenantId: tenant, notificationId, channel };
+    const notification = this.#sources.load(tenant, notificationId);
+    const endpoint = this.#sources.endpointFor(tenant);
+    const reason =
+      attempt > this.#maxAttempts
+        ? (lastError ?? 'retry budget spent')
+        : notification === undefined
+          ? 'the notification is no longer in the inbox'
+          : endpoint === undefined
+            ? 'no webhook endpoint for the tenant'
+            : undefined;
+    if (reason !== undefined || notification === undefined || endpoint === undefined) {
+      const error = reason ?? 'cannot be sent';
+      this.#store.deliveries.markFailed(key, error);
+      this.#sources.onOutcome({ notificationId, tenant, status: 'failed', attempts: attempt - 1, error });
+      return;
+    }
+    this.#enqueue({ endpoint, notification, body: bodyOf(notification), attempt });
   }
 
   #enqueue(job: Job): void {
@@ -159,7 +277,7 @@ export class WebhookSender {
       await response.body?.cancel();
       if (status >= 200 && status < 300) {
         this.#store.deliveries.markDelivered(key, { latencyMs: performance.now() - started });
-        this.#onOutcome({
+        this.#sources.onOutcome({
           notificationId: notification.id,
           tenant: notification.tenant,
           status: 'delivered',
@@ -169,20 +287,19 @@ export class WebhookSender {
       }
       error = `HTTP ${status}`;
     } catch (cause) {
+      // Closing: the try's lease runs out and the next start takes it up again.
       if (this.#closed) return;
       error = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
     }
     if (this.#store.closed) return;
-    this.#store.deliveries.markFailed(key, error);
     if (job.attempt < this.#maxAttempts && retryable(status) && !this.#closed) {
-      const timer = setTimeout(() => {
-        this.#timers.delete(timer);
-        this.#enqueue({ ...job, attempt: job.attempt + 1 });
-      }, this.delayAfter(job.attempt));
-      this.#timers.add(timer);
+      const retryAt = Date.now() + this.delayAfter(job.attempt);
+      this.#store.deliveries.markFailed(key, error, { retryAt });
+      this.#wakeBy(retryAt);
       return;
     }
-    this.#onOutcome({
+    this.#store.deliveries.markFailed(key, error);
+    this.#sources.onOutcome({
       notificationId: notification.id,
       tenant: notification.tenant,
       status: 'failed',
@@ -190,4 +307,8 @@ export class WebhookSender {
       error,
     });
   }
+}
+
+function bodyOf(notification: Notification): string {
+  return JSON.stringify({ type: 'notification', notification });
 }

@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../src/index.js';
+import { openStore } from '@herald/store';
+import { createEventLog } from '@herald/transport';
 import { startPush } from './harness.js';
 
 interface Received {
@@ -120,5 +122,39 @@ describe('webhooks', () => {
     await sleep(100);
     expect(hook.received).toHaveLength(1);
     expect(hook.received[0]!.body).toContain('"recipient":"rep-8"');
+  });
+
+  it('keeps a retry across a restart: the next instance sends it when it comes due', async () => {
+    await using hook = await receiver([503]);
+    await using store = openStore({ path: ':memory:' });
+    await using log = await createEventLog('memory:');
+    const webhookEndpoint = () => ({ url: hook.url, secret: secretFor });
+    // The longest jitter, so the retry is due well after the first instance has gone.
+    const webhooks = { initialDelayMs: 400, random: () => 0.99, sweepIntervalMs: 50 };
+    {
+      await using first = await startPush({ store, log, webhookEndpoint, webhooks });
+      await first.publish('acme', [{ data: { to: 'rep-7', n: 1 } }]);
+      await until(() => hook.received.length === 1);
+      const id = (JSON.parse(hook.received[0]!.body) as { notification: { id: string } }).notification.id;
+      await until(
+        () =>
+          store.deliveries.get({ tenantId: 'acme', notificationId: id, channel: 'webhook' })?.status ===
+          'failed',
+      );
+    }
+    await sleep(450);
+    expect(hook.received).toHaveLength(1);
+    await using second = await startPush({ store, log, webhookEndpoint, webhooks, seed: false });
+    const key = (notificationId: string) => ({ tenantId: 'acme', notificationId, channel: 'webhook' });
+    await until(() => hook.received.length === 2);
+    const [first, again] = hook.received;
+    expect(again!.headers['herald-id']).toBe(first!.headers['herald-id']);
+    expect(again!.headers['herald-attempt']).toBe('2');
+    const id = String(again!.headers['herald-id']);
+    await until(() => second.store.deliveries.get(key(id))?.status === 'delivered');
+    expect(second.store.deliveries.get(key(id))).toMatchObject({
+      attempts: 2,
+      nextAttemptAt: null,
+    });
   });
 });

@@ -28,6 +28,7 @@ describe.each(storeTargets)('deliveries on $name', (target) => {
       updatedAt: clock.now(),
       sentAt: null,
       deliveredAt: null,
+      nextAttemptAt: null,
     });
     expect(store.deliveries.listForNotification('acme', 'n1').map((d) => d.channel)).toEqual([
       'email',
@@ -83,5 +84,43 @@ describe.each(storeTargets)('deliveries on $name', (target) => {
     expect(() => store.deliveries.markSent(email, { latencyMs: -1 })).toThrow(
       expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
     );
+  });
+
+  it('keeps the next try in the store and hands each due one to one taker, under a lease', async () => {
+    const clock = manualClock();
+    await using store = open(clock);
+    store.inbox.insert({ tenantId: 'acme', id: 'n2', recipientId: 'rep-7', title: 'Later' });
+    const hook = (notificationId: string): DeliveryKey => ({
+      tenantId: 'acme',
+      notificationId,
+      channel: 'webhook',
+    });
+    const start = clock.now();
+    store.deliveries.createPending(hook('n1'), { nextAttemptAt: start + 1000 });
+    store.deliveries.createPending(hook('n2'), { nextAttemptAt: start + 5000 });
+    store.deliveries.createPending(email);
+    expect(store.deliveries.claimDue('webhook', start + 999, 30_000, 10)).toEqual([]);
+    const [taken, ...more] = store.deliveries.claimDue('webhook', start + 1000, 30_000, 10);
+    expect(more).toEqual([]);
+    expect(taken).toMatchObject({ notificationId: 'n1', nextAttemptAt: start + 31_000 });
+    // Leased: a second taker finds nothing until the lease runs out.
+    expect(store.deliveries.claimDue('webhook', start + 2000, 30_000, 10)).toEqual([]);
+    store.deliveries.markFailed(hook('n1'), 'HTTP 503', { retryAt: start + 3000 });
+    expect(store.deliveries.get(hook('n1'))).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      nextAttemptAt: start + 3000,
+    });
+    expect(
+      store.deliveries.claimDue('webhook', start + 6000, 30_000, 10).map((d) => d.notificationId),
+    ).toEqual(['n1', 'n2']);
+    store.deliveries.markDelivered(hook('n1'));
+    store.deliveries.markFailed(hook('n2'), 'HTTP 404');
+    expect(store.deliveries.get(hook('n1'))?.nextAttemptAt).toBeNull();
+    expect(store.deliveries.get(hook('n2'))).toMatchObject({ status: 'failed', nextAttemptAt: null });
+    expect(store.deliveries.claimDue('webhook', start + 100_000, 30_000, 10)).toEqual([]);
+    expect(store.deliveries.claimDue('email', start + 100_000, 30_000, 10)).toEqual([]);
+    expect(() => store.deliveries.claimDue('webhook', start, 0, 10)).toThrow(/leaseMs/);
+    expect(() => store.deliveries.createPending(hook('n3'), { nextAttemptAt: 1.5 })).toThrow(/nextAttemptAt/);
   });
 });

@@ -1,5 +1,5 @@
 import { and, asc, eq, ne, sql, type SQL } from 'drizzle-orm';
-import { assertArgument } from './assert-argument.js';
+import { assertArgument, assertTime } from './assert-argument.js';
 import { deliveries } from './schema.js';
 import type { StoreDatabase } from './store-database.js';
 
@@ -19,6 +19,12 @@ export interface DeliveryOutcome {
   latencyMs?: number;
 }
 
+/** A failed try, and whether another one is due. */
+export interface FailedDeliveryOutcome extends DeliveryOutcome {
+  /** When to try again (epoch ms); omitted, the delivery is finished. @defaultValue no retry */
+  retryAt?: number;
+}
+
 const p = sql.placeholder;
 const param = (name: string): SQL => sql`${p(name)}`;
 
@@ -35,6 +41,7 @@ export class DeliveryRepository {
   readonly #sent;
   readonly #delivered;
   readonly #failed;
+  readonly #claimDue;
 
   constructor(db: StoreDatabase, now: () => number) {
     this.#now = now;
@@ -57,6 +64,7 @@ export class DeliveryRepository {
         attempts: 0,
         createdAt: p('at'),
         updatedAt: p('at'),
+        nextAttemptAt: p('nextAttemptAt'),
       })
       .onConflictDoNothing()
       .prepare();
@@ -86,6 +94,7 @@ export class DeliveryRepository {
         deliveredAt: param('at'),
         updatedAt: param('at'),
         latencyMs: latency,
+        nextAttemptAt: null,
       })
       .where(and(one, notDelivered))
       .prepare();
@@ -97,19 +106,56 @@ export class DeliveryRepository {
         lastError: param('error'),
         updatedAt: param('at'),
         latencyMs: latency,
+        nextAttemptAt: param('retryAt'),
       })
       .where(and(one, notDelivered))
+      .prepare();
+    // Taking a due try moves its time forward by the lease: no other instance takes it while it
+    // runs, and if this one dies the try comes due again. The partial index serves the scan.
+    this.#claimDue = db
+      .update(d)
+      .set({ nextAttemptAt: sql`${p('now')} + ${p('leaseMs')}`, updatedAt: param('now') })
+      .where(
+        sql`rowid IN (SELECT rowid FROM deliveries WHERE channel = ${p('channel')} AND next_attempt_at <= ${p('now')}
+          AND status <> 'delivered' ORDER BY next_attempt_at LIMIT CAST(${p('limit')} AS INTEGER))`,
+      )
+      .returning()
       .prepare();
   }
 
   /**
    * Records a pending delivery. False when this notification already has one on this channel.
+   * With `nextAttemptAt`, the delivery is due for a try then (see `claimDue`): give the moment a
+   * deferred send is due, or, for a try starting now, now plus a lease.
    *
    * @example
    * store.deliveries.createPending({ tenantId: 'acme', notificationId, channel: 'in-app' });
+   * store.deliveries.createPending({ tenantId: 'acme', notificationId, channel: 'webhook' }, { nextAttemptAt: quietHoursEnd });
    */
-  createPending(key: DeliveryKey): boolean {
-    return this.#insert.run({ ...key, at: this.#now() }).changes > 0;
+  createPending(key: DeliveryKey, options: { nextAttemptAt?: number } = {}): boolean {
+    if (options.nextAttemptAt !== undefined) assertTime(options.nextAttemptAt, 'nextAttemptAt');
+    return (
+      this.#insert.run({ ...key, at: this.#now(), nextAttemptAt: options.nextAttemptAt ?? null }).changes > 0
+    );
+  }
+
+  /**
+   * Takes up to `limit` deliveries on `channel` whose next try is due at `now`, earliest first,
+   * and moves their next try to `now + leaseMs`: another instance does not take them while this
+   * one tries, and they come due again if it dies. Conclude each with `markDelivered` or
+   * `markFailed` (with `retryAt` for another try).
+   *
+   * @example
+   * for (const due of store.deliveries.claimDue('webhook', Date.now(), 30_000, 100)) retry(due);
+   */
+  claimDue(channel: string, now: number, leaseMs: number, limit: number): Delivery[] {
+    assertTime(now, 'now');
+    assertArgument(Number.isSafeInteger(leaseMs) && leaseMs > 0, 'leaseMs must be a positive integer');
+    assertArgument(
+      Number.isSafeInteger(limit) && limit > 0 && limit <= 1000,
+      'limit must be an integer from 1 to 1000',
+    );
+    return this.#claimDue.all({ channel, now, leaseMs, limit });
   }
 
   /**
@@ -157,13 +203,17 @@ export class DeliveryRepository {
   }
 
   /**
-   * The attempt failed with `error`. False when unknown or already delivered.
+   * The attempt failed with `error`; with `retryAt`, another try is due then. False when
+   * unknown or already delivered.
    *
    * @example
-   * store.deliveries.markFailed({ tenantId: 'acme', notificationId, channel: 'webhook' }, 'HTTP 503');
+   * store.deliveries.markFailed({ tenantId: 'acme', notificationId, channel: 'webhook' }, 'HTTP 503', { retryAt: Date.now() + 2000 });
    */
-  markFailed(key: DeliveryKey, error: string, outcome: DeliveryOutcome = {}): boolean {
-    return this.#failed.run({ ...this.#params(key, outcome), error }).changes > 0;
+  markFailed(key: DeliveryKey, error: string, outcome: FailedDeliveryOutcome = {}): boolean {
+    if (outcome.retryAt !== undefined) assertTime(outcome.retryAt, 'retryAt');
+    return (
+      this.#failed.run({ ...this.#params(key, outcome), error, retryAt: outcome.retryAt ?? null }).changes > 0
+    );
   }
 
   #params(key: DeliveryKey, outcome: DeliveryOutcome) {

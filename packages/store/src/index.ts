@@ -18,7 +18,13 @@ export type {
   Notification,
   NotificationPage,
 } from './inbox-repository.js';
-export type { Delivery, DeliveryKey, DeliveryOutcome, DeliveryRepository } from './delivery-repository.js';
+export type {
+  Delivery,
+  DeliveryKey,
+  DeliveryOutcome,
+  DeliveryRepository,
+  FailedDeliveryOutcome,
+} from './delivery-repository.js';
 export type {
   CreateReminderResult,
   DueCursor,

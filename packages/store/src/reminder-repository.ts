@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, gt, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
-import { assertArgument } from './assert-argument.js';
+import { assertArgument, assertTime } from './assert-argument.js';
 import { isTimeZone } from './is-time-zone.js';
 import {
   missedFirePolicies,
@@ -110,10 +110,6 @@ function assertLimit(limit: number): void {
     Number.isSafeInteger(limit) && limit > 0 && limit <= maxPage,
     `limit must be an integer from 1 to ${maxPage}, got ${limit}`,
   );
-}
-
-function assertTime(value: number, name: string): void {
-  assertArgument(Number.isSafeInteger(value), `${name} must be an integer count of epoch milliseconds`);
 }
 
 function byDue(a: Reminder, b: Reminder): number {

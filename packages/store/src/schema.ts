@@ -161,9 +161,17 @@ export const deliveries = sqliteTable(
     updatedAt: integer('updated_at').notNull(),
     sentAt: integer('sent_at'),
     deliveredAt: integer('delivered_at'),
+    /**
+     * When the next try is due (epoch ms), `null` when none is: a retry after a failure, a send
+     * deferred to the end of quiet hours, or the lease of a try in progress. What survives a restart.
+     */
+    nextAttemptAt: integer('next_attempt_at'),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.notificationId, t.channel] }),
+    index('deliveries_next_attempt_idx')
+      .on(t.channel, t.nextAttemptAt)
+      .where(sql`${t.nextAttemptAt} IS NOT NULL`),
     foreignKey({
       columns: [t.tenantId, t.notificationId],
       foreignColumns: [notifications.tenantId, notifications.id],

@@ -1,0 +1,2 @@
+ALTER TABLE `deliveries` ADD `next_attempt_at` integer;--> statement-breakpoint
+CREATE INDEX `deliveries_next_attempt_idx` ON `deliveries` (`channel`,`next_attempt_at`) WHERE "deliveries"."next_attempt_at" IS NOT NULL;
