@@ -141,7 +141,12 @@ export function createIngestApp(deps: IngestDeps): IngestApp {
   const retryAfterSeconds = deps.limits?.retryAfterSeconds ?? 5;
   const maxDepth = deps.limits?.maxDepth ?? 32;
   const metrics = deps.metrics ?? createIngestMetrics();
-  const dedup = new Deduplicator(store, { ...deps.dedup, now });
+  const dedup = new Deduplicator(store, {
+    ...deps.dedup,
+    now,
+    // The events are durable already: a retry may append them again, which consumers absorb by id.
+    onCommitError: (error) => logger.warn({ err: error }, 'could not record processed events'),
+  });
   // Loaded now, not in start(): a "definitely new" from the filter must hold from the first request.
   const warmed = dedup.warm();
 
@@ -487,7 +492,10 @@ export function createIngestApp(deps: IngestDeps): IngestApp {
     return started;
   };
 
-  const close = (): Promise<void> => gate.close();
+  const close = async (): Promise<void> => {
+    await gate.close();
+    dedup.flush();
+  };
 
   return { app, metrics, start, close, [Symbol.asyncDispose]: close };
 }

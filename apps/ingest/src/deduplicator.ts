@@ -17,6 +17,8 @@ export interface DeduplicatorOptions {
   exactCheck?: 'on-bloom-hit' | 'always';
   /** @defaultValue `Date.now` */
   now?: () => number;
+  /** Told when recording claims as processed failed (their events are in the log already). */
+  onCommitError?: (error: unknown) => void;
 }
 
 /** What {@link Deduplicator.claim} answers. */
@@ -49,12 +51,17 @@ export class Deduplicator {
   readonly #exactCheck: 'on-bloom-hit' | 'always';
   readonly #now: () => number;
   readonly #inFlight = new Map<string, Hold>();
+  readonly #onCommitError: (error: unknown) => void;
+  /** Committed claims waiting for the next group write; their keys count as processed meanwhile. */
+  #toRecord: Pick<Extract<ClaimResult, { duplicate: false }>, 'tenantId' | 'keys'>[] = [];
+  readonly #recording = new Set<string>();
 
   constructor(store: Store, options: DeduplicatorOptions = {}) {
     this.#store = store;
     this.#windowMs = options.windowMs ?? 86_400_000;
     this.#exactCheck = options.exactCheck ?? 'on-bloom-hit';
     this.#now = options.now ?? Date.now;
+    this.#onCommitError = options.onCommitError ?? (() => undefined);
     this.#bloom = new TimeWindowedBloomFilter({
       window: this.#windowMs,
       expectedItems: options.expectedItems ?? 100_000,
@@ -85,7 +92,9 @@ export class Deduplicator {
   /**
    * Checks the keys of one event (its id, and its `Idempotency-Key` if any). A duplicate when
    * any was processed; otherwise the keys are held in flight until `release`, and `commit`
-   * records them as processed (call it only once the event is durable in the log).
+   * records them as processed (call it only once the event is durable in the log). Commits of
+   * one event-loop turn are written together, in one transaction: from `commit` on, the keys
+   * count as processed here; a failed write goes to `onCommitError`.
    *
    * @example
    * const claim = await dedup.claim('acme', ['evt-1']);
@@ -109,6 +118,7 @@ export class Deduplicator {
   tryClaim(tenantId: string, keys: readonly string[]): ClaimResult | undefined {
     const full = keys.map((key) => tenantId + sep + key);
     if (full.some((key) => this.#inFlight.has(key))) return undefined;
+    if (full.some((key) => this.#recording.has(key))) return { duplicate: true };
     for (const [index, key] of full.entries()) {
       const probablySeen = this.#exactCheck === 'always' || this.#bloom.has(key);
       if (probablySeen && this.#store.processedEvents.isProcessed(tenantId, keys[index]!)) {
@@ -124,7 +134,7 @@ export class Deduplicator {
       duplicate: false,
       tenantId,
       keys,
-      commit: () => this.commitMany([{ tenantId, keys }]),
+      commit: () => this.#recordSoon(tenantId, keys, full),
       release: () => {
         if (released) return;
         released = true;
@@ -132,6 +142,28 @@ export class Deduplicator {
         hold.wake?.();
       },
     };
+  }
+
+  /** Writes the commits still waiting for their group write now (on close). */
+  flush(): void {
+    const claims = this.#toRecord;
+    if (claims.length === 0) return;
+    this.#toRecord = [];
+    try {
+      this.commitMany(claims);
+    } catch (error) {
+      this.#onCommitError(error);
+    } finally {
+      for (const claim of claims)
+        for (const key of claim.keys) this.#recording.delete(claim.tenantId + sep + key);
+    }
+  }
+
+  #recordSoon(tenantId: string, keys: readonly string[], full: readonly string[]): void {
+    for (const key of full) this.#recording.add(key);
+    // One transaction per turn: the requests whose appends one group commit made durable
+    // resolve together, and their records go in together.
+    if (this.#toRecord.push({ tenantId, keys }) === 1) setImmediate(() => this.flush());
   }
 
   /**
