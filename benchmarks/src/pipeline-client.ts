@@ -4,6 +4,7 @@
 // more per request than the floor server itself).
 import { Agent, request } from 'node:http';
 import { frameText, openSocket, pacedLoad, saturate, type PacedResult } from './pipeline-load.js';
+import { openRawWs } from './raw-ws-counter.js';
 
 export type ClientJob =
   | {
@@ -94,23 +95,30 @@ async function run(job: ClientJob): Promise<unknown> {
       return saturate(job.count, job.concurrency, (i) => post(job.url, job.headers, body(i)));
     }
     case 'sockets': {
-      const sockets = [];
-      for (let i = 0; i < job.count; i++) sockets.push(await helloSocket(job.wsUrl, job.hello));
+      // Counted without decoding (see raw-ws-counter.ts), so the servers are what is measured.
       let received = 0;
       let first = 0;
       let resolveAll!: () => void;
       const all = new Promise<void>((resolve) => (resolveAll = resolve));
-      for (const socket of sockets) {
-        socket.on('message', () => {
-          if (received === 0) first = performance.now();
-          received += 1;
-          if (received === job.expected) resolveAll();
-        });
+      const onFrame = () => {
+        if (received === 0) first = performance.now();
+        received += 1;
+        if (received === job.expected) resolveAll();
+      };
+      const sockets = [];
+      for (let i = 0; i < job.count; i++) {
+        const socket = await openRawWs(job.wsUrl, onFrame);
+        if (job.hello !== undefined) {
+          const ready = socket.countAfter('"resume-complete"');
+          socket.send(job.hello);
+          await ready;
+        }
+        sockets.push(socket);
       }
       process.send!({ ready: true });
       await Promise.race([all, new Promise((resolve) => setTimeout(resolve, 60_000).unref())]);
       const elapsed = performance.now() - first;
-      for (const socket of sockets) socket.terminate();
+      for (const socket of sockets) socket.close();
       return { received, perSecond: (received / elapsed) * 1000 };
     }
   }

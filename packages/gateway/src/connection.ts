@@ -27,6 +27,23 @@ export interface ConnectionHooks {
 
 const recentLiveLimit = 4096;
 
+/**
+ * Frames already encoded, per transport kind. One notification goes to every connection of its
+ * subscriber (several tabs, or a shared subscriber with thousands of sockets): each kind encodes
+ * the shared frame object once, not once per connection.
+ */
+const encodings = new WeakMap<ServerFrame, { ws?: string; sse?: string }>();
+
+/** `transport.encode(frame)`, done once per frame object and transport kind. */
+export function encodeOnce(frame: ServerFrame, transport: FrameTransport): string {
+  let byKind = encodings.get(frame);
+  if (byKind === undefined) {
+    byKind = {};
+    encodings.set(frame, byKind);
+  }
+  return (byKind[transport.kind] ??= transport.encode(frame));
+}
+
 interface PendingFrame {
   frame: ServerFrame;
   seq: number | undefined;
@@ -105,7 +122,7 @@ export class Connection {
       if (seq <= this.lastSeq) return;
       this.lastSeq = seq;
     }
-    this.#queue.push(this.transport.encode(frame));
+    this.#queue.push(encodeOnce(frame, this.transport));
     if (this.#queue.length > this.#limits.maxQueuedFrames) {
       this.#tooSlow();
       return;

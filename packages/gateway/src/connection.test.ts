@@ -1,0 +1,46 @@
+import type { ServerFrame } from '@herald/protocol';
+import { describe, expect, it } from 'vitest';
+import { Connection, type FrameTransport } from './connection.js';
+
+function transport(kind: 'ws' | 'sse', written: string[][], encoded: ServerFrame[]): FrameTransport {
+  return {
+    kind,
+    write: (texts) => written.push([...texts]),
+    bufferedBytes: () => 0,
+    onceDrained: (listener) => setImmediate(listener),
+    encode: (frame) => {
+      encoded.push(frame);
+      return `${kind}:${JSON.stringify(frame)}`;
+    },
+    close: () => undefined,
+  };
+}
+
+const limits = { maxQueuedFrames: 100, maxBufferedBytes: 1 << 20 };
+const hooks = { onFramesWritten: () => undefined, onTooSlow: () => undefined };
+
+describe('Connection', () => {
+  it('encodes a frame shared by many connections once per transport kind', async () => {
+    const written: string[][] = [];
+    const encoded: ServerFrame[] = [];
+    const connections = [
+      ...Array.from(
+        { length: 5 },
+        () => new Connection('acme', 'rep-7', transport('ws', written, encoded), limits, hooks),
+      ),
+      ...Array.from(
+        { length: 3 },
+        () => new Connection('acme', 'rep-7', transport('sse', written, encoded), limits, hooks),
+      ),
+    ];
+    const frame: ServerFrame = { type: 'resume-complete', count: 0, lastSeq: 0 };
+    for (const connection of connections) connection.send(frame);
+    await Promise.all(connections.map((connection) => connection.whenFlushed()));
+    expect(encoded).toHaveLength(2);
+    expect(written.flat().filter((text) => text.startsWith('ws:'))).toHaveLength(5);
+    expect(written.flat().filter((text) => text.startsWith('sse:'))).toHaveLength(3);
+    // A different frame object is encoded on its own, even with the same content.
+    connections[0]!.send({ ...frame });
+    expect(encoded).toHaveLength(3);
+  });
+});
