@@ -34,6 +34,30 @@ const recentLiveLimit = 4096;
  */
 const encodings = new WeakMap<ServerFrame, { ws?: string; sse?: string }>();
 
+/**
+ * Connections with frames to flush this turn, flushed together by one `setImmediate`: a
+ * notification to thousands of sockets schedules one callback, not one per socket.
+ */
+let flushes: (() => void)[] = [];
+
+function flushSoon(flush: () => void): void {
+  if (flushes.push(flush) > 1) return;
+  setImmediate(() => {
+    const due = flushes;
+    flushes = [];
+    let failure: unknown;
+    for (const run of due) {
+      try {
+        run();
+      } catch (error) {
+        // Every other connection still flushes; the failure surfaces as before, once.
+        failure ??= error;
+      }
+    }
+    if (failure !== undefined) throw failure;
+  });
+}
+
 /** `transport.encode(frame)`, done once per frame object and transport kind. */
 export function encodeOnce(frame: ServerFrame, transport: FrameTransport): string {
   let byKind = encodings.get(frame);
@@ -73,6 +97,10 @@ export class Connection {
   #flushWaiters: (() => void)[] = [];
   readonly #limits: ConnectionLimits;
   readonly #hooks: ConnectionHooks;
+  readonly #scheduledFlush = (): void => {
+    this.#flushScheduled = false;
+    this.#flush();
+  };
 
   constructor(
     tenant: string,
@@ -189,10 +217,7 @@ export class Connection {
   #schedule(): void {
     if (this.#flushScheduled || this.#waitingForDrain) return;
     this.#flushScheduled = true;
-    setImmediate(() => {
-      this.#flushScheduled = false;
-      this.#flush();
-    });
+    flushSoon(this.#scheduledFlush);
   }
 
   #flush(): void {
