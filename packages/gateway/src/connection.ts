@@ -45,13 +45,13 @@ function flushSoon(flush: () => void): void {
   setImmediate(() => {
     const due = flushes;
     flushes = [];
-    let failure: unknown;
+    let failure: Error | undefined;
     for (const run of due) {
       try {
         run();
       } catch (error) {
         // Every other connection still flushes; the failure surfaces as before, once.
-        failure ??= error;
+        failure ??= error instanceof Error ? error : new Error(String(error));
       }
     }
     if (failure !== undefined) throw failure;
