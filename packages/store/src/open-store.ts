@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { WalCheckpointer } from '@herald/sqlite';
 import Database from 'better-sqlite3';
 import { createStore, type Store, type StoreOptions } from './create-store.js';
@@ -45,7 +45,8 @@ export function openStore(options: OpenStoreOptions): Store {
   }
   const interval = options.checkpointIntervalMs ?? 1000;
   if (path === ':memory:' || path === '' || interval <= 0) return store;
-  const checkpointer = new WalCheckpointer(sqlite, path, interval);
+  // Absolute: the worker opens its own connection, and must find the same file.
+  const checkpointer = new WalCheckpointer(sqlite, resolve(path), interval);
   const closeStore = store.close.bind(store);
   const close = async () => {
     await checkpointer.close();
