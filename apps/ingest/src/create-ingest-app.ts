@@ -6,6 +6,7 @@ import {
   apiKeyAuth,
   ErrorResponse,
   limitBody,
+  probeDependencies,
   readJsonBody,
   requestHeader,
   RequestGate,
@@ -276,22 +277,8 @@ export function createIngestApp(deps: IngestDeps): IngestApp {
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
 
   app.get('/readyz', async (c) => {
-    const checks = { log: false, store: false };
-    try {
-      // Not the memoised ensureTopic(): readiness must probe the log every time.
-      await log.ensureTopic(topic);
-      checks.log = true;
-    } catch (error) {
-      logger.warn({ err: error }, 'readiness: log unreachable');
-    }
-    try {
-      if (!store.closed) {
-        store.db.$client.prepare('SELECT 1').get();
-        checks.store = true;
-      }
-    } catch (error) {
-      logger.warn({ err: error }, 'readiness: store unreachable');
-    }
+    // Not the memoised ensureTopic(): readiness must probe the log every time.
+    const checks = await probeDependencies({ log, topic, store, logger });
     if (checks.log && checks.store && !gate.closing) return c.json({ status: 'ready', checks });
     const down = Object.entries(checks)
       .filter(([, ok]) => !ok)

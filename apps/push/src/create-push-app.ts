@@ -6,7 +6,7 @@ import {
   type TokenSecret,
   type UpgradeSource,
 } from '@herald/gateway';
-import { answerErrorsAsJson, limitBody } from '@herald/http';
+import { answerErrorsAsJson, limitBody, probeDependencies } from '@herald/http';
 import type { CustomerProfiles } from '@herald/profiles';
 import { apiError } from '@herald/protocol';
 import { defaultRuleSet, type RuleSet } from '@herald/rules';
@@ -167,19 +167,10 @@ export function createPushApp(deps: PushDeps): PushApp {
   answerErrorsAsJson(app, logger);
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
-    const checks = { log: false, store: false, consuming: false };
-    try {
-      await log.ensureTopic(topic);
-      checks.log = true;
-    } catch (error) {
-      logger.warn({ err: error }, 'readiness: log unreachable');
-    }
-    try {
-      if (!store.closed) checks.store = store.db.$client.prepare('SELECT 1').get() !== undefined;
-    } catch (error) {
-      logger.warn({ err: error }, 'readiness: store unreachable');
-    }
-    checks.consuming = subscription !== undefined && !closing;
+    const checks = {
+      ...(await probeDependencies({ log, topic, store, logger })),
+      consuming: subscription !== undefined && !closing,
+    };
     if (Object.values(checks).every(Boolean)) return c.json({ status: 'ready', checks });
     const down = Object.entries(checks)
       .filter(([, ok]) => !ok)

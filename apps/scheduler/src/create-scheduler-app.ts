@@ -18,6 +18,7 @@ import {
   apiKeyAuth,
   ErrorResponse,
   limitBody,
+  probeDependencies,
   readJsonBody,
   RequestGate,
   type ApiKeyEnv,
@@ -415,20 +416,12 @@ export function createSchedulerApp(deps: SchedulerDeps): SchedulerApp {
   };
 
   const readiness = async (): Promise<SchedulerReadiness> => {
-    const checks = { log: false, store: false, firing: false, consuming: false };
-    try {
-      await log.ensureTopic(topic);
-      checks.log = true;
-    } catch (error) {
-      logger.warn({ err: error }, 'readiness: log unreachable');
-    }
-    try {
-      if (!store.closed) checks.store = store.db.$client.prepare('SELECT 1').get() !== undefined;
-    } catch (error) {
-      logger.warn({ err: error }, 'readiness: store unreachable');
-    }
-    checks.firing = running && !gate.closing;
-    checks.consuming = checks.firing && (subscription !== undefined || deps.consume === false);
+    const firing = running && !gate.closing;
+    const checks = {
+      ...(await probeDependencies({ log, topic, store, logger })),
+      firing,
+      consuming: firing && (subscription !== undefined || deps.consume === false),
+    };
     if (Object.values(checks).every(Boolean)) return { ready: true, checks };
     const down = Object.entries(checks)
       .filter(([, ok]) => !ok)

@@ -1,0 +1,26 @@
+import { openStore } from '@herald/store';
+import { describe, expect, it } from 'vitest';
+import { probeDependencies } from './probe-dependencies.js';
+
+describe('probeDependencies', () => {
+  it('asks the log and the store every time, and logs what does not answer', async () => {
+    const store = openStore({ path: ':memory:' });
+    const warnings: string[] = [];
+    const logger = { warn: (_details: Record<string, unknown>, message: string) => warnings.push(message) };
+    let logUp = true;
+    let probes = 0;
+    const log = {
+      ensureTopic: async () => {
+        probes += 1;
+        if (!logUp) throw new Error('broker unreachable');
+      },
+    };
+    const targets = { log, topic: 'herald.events', store, logger };
+    expect(await probeDependencies(targets)).toEqual({ log: true, store: true });
+    logUp = false;
+    await store.close();
+    expect(await probeDependencies(targets)).toEqual({ log: false, store: false });
+    expect(probes).toBe(2);
+    expect(warnings).toEqual(['readiness: log unreachable']);
+  });
+});
