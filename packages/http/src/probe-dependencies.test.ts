@@ -10,9 +10,9 @@ describe('probeDependencies', () => {
     let logUp = true;
     let probes = 0;
     const log = {
-      ensureTopic: async () => {
+      ensureTopic: () => {
         probes += 1;
-        if (!logUp) throw new Error('broker unreachable');
+        return logUp ? Promise.resolve() : Promise.reject(new Error('broker unreachable'));
       },
     };
     const targets = { log, topic: 'herald.events', store, logger };
