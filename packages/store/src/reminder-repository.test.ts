@@ -379,6 +379,31 @@ describe.each(storeTargets)('reminders on $name', (target) => {
   });
 });
 
+describe('reminder indexes', () => {
+  it('serve the claim and the horizon refill from the partial due and lease indexes', async () => {
+    await using store = openStore({ path: ':memory:' });
+    const plan = (query: string) =>
+      (store.db.$client.prepare(`EXPLAIN QUERY PLAN ${query}`).all(1, 2) as { detail: string }[])
+        .map((row) => row.detail)
+        .join('; ');
+    expect(
+      plan(
+        "SELECT rowid FROM reminders WHERE status = 'pending' AND due_at <= ? ORDER BY due_at LIMIT CAST(? AS INTEGER)",
+      ),
+    ).toMatch(/USING (COVERING )?INDEX reminders_due_idx/);
+    expect(
+      plan(
+        "SELECT rowid FROM reminders WHERE status = 'claimed' AND lease_until <= ? ORDER BY lease_until LIMIT CAST(? AS INTEGER)",
+      ),
+    ).toMatch(/USING (COVERING )?INDEX reminders_lease_idx/);
+    expect(
+      plan(
+        "SELECT due_at, tenant_id, id FROM reminders WHERE status = 'pending' AND due_at < ? ORDER BY due_at, id, tenant_id LIMIT ?",
+      ),
+    ).toMatch(/USING COVERING INDEX reminders_due_idx(?!.*TEMP B-TREE)/);
+  });
+});
+
 describe('claimDue on one file shared by several stores', () => {
   it('never gives the same reminder to two store instances', async () => {
     const path = tempDatabasePath();

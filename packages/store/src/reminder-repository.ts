@@ -292,10 +292,12 @@ export class ReminderRepository {
       })
       .where(held)
       .prepare();
+    // Literal, not bound: the due index covers only pending rows, and a bound status cannot select it.
+    const isPending = sql`${r.status} = 'pending'`;
     this.#dueBetween = db
       .select()
       .from(r)
-      .where(and(eq(r.status, 'pending'), gte(r.dueAt, p('from')), lt(r.dueAt, p('to'))))
+      .where(and(isPending, gte(r.dueAt, p('from')), lt(r.dueAt, p('to'))))
       .orderBy(asc(r.dueAt), asc(r.id))
       .limit(p('limit'))
       .prepare();
@@ -303,7 +305,7 @@ export class ReminderRepository {
     // it as a range scan from the cursor, so a burst of reminders sharing one due time pages
     // through instead of looping, and no page sorts the backlog.
     const keys = { dueAt: r.dueAt, tenantId: r.tenantId, id: r.id };
-    const pendingBefore = and(eq(r.status, 'pending'), lt(r.dueAt, p('to')));
+    const pendingBefore = and(isPending, lt(r.dueAt, p('to')));
     const keyOrder = [asc(r.dueAt), asc(r.id), asc(r.tenantId)];
     this.#pendingFirst = db
       .select(keys)

@@ -26,6 +26,9 @@ for (;;) {
     claimed.push(reminder.id);
     store.reminders.markFired(reminder.tenantId, reminder.id, command.owner);
   }
+  // A scheduler pauses between claims; a tight loop could keep the write lock from the others
+  // (SQLite's busy handler sleeps), and then one process would claim everything.
+  await new Promise((resolve) => setTimeout(resolve, 1));
 }
 process.stdout.write(`${JSON.stringify(claimed)}\n`);
 await store.close();
