@@ -309,6 +309,11 @@ export class WebhookSender {
   }
 }
 
+/**
+ * The request body: the same on every try, whether the try was sent from the pipeline or resumed
+ * from the store (which has no live stage times), so `stages` is left out.
+ */
 function bodyOf(notification: Notification): string {
-  return JSON.stringify({ type: 'notification', notification });
+  const { stages: _stages, ...sent } = notification;
+  return JSON.stringify({ type: 'notification', notification: sent });
 }

@@ -150,6 +150,8 @@ describe('webhooks', () => {
     const [first, again] = hook.received;
     expect(again!.headers['herald-id']).toBe(first!.headers['herald-id']);
     expect(again!.headers['herald-attempt']).toBe('2');
+    // The resumed try sends the same body as the first.
+    expect(again!.body).toBe(first!.body);
     const id = String(again!.headers['herald-id']);
     await until(() => second.store.deliveries.get(key(id))?.status === 'delivered');
     expect(second.store.deliveries.get(key(id))).toMatchObject({
