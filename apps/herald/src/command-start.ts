@@ -49,31 +49,8 @@ export async function commandStart(options: StartCommandOptions): Promise<void> 
     occurredAt: '2030-01-01T09:00:00Z',
     data: { orderId: '1001', total: 99.5, currency: 'EUR', dueAt: '2030-01-08T09:00:00Z' },
   };
-  console.log(
-    [
-      `Herald is running on ${url} — ingest, push and scheduler, data in ${resolve(options.dataDir)}`,
-      herald.createdCredentials
-        ? `Created the development tenant "${credentials.tenant}" and an API key (saved in ${resolve(options.dataDir, 'dev-credentials.json')}).`
-        : `Using the development tenant "${credentials.tenant}" from ${resolve(options.dataDir, 'dev-credentials.json')}.`,
-      '',
-      `API key:          ${credentials.apiKey}`,
-      `Subscriber token: ${herald.sampleToken}`,
-      `                  (for "${credentials.subscriber}", owner of customer "${credentials.customer}"; valid 24 h)`,
-      '',
-      `Watch ${credentials.subscriber}'s notifications live:`,
-      `  pnpm herald tail --url ${url}`,
-      '',
-      'Send an order (it notifies the owner, and schedules a payment-due reminder):',
-      `  curl -sS ${url}/v1/events -H ${shellQuote(`Authorization: Bearer ${credentials.apiKey}`)} -H 'Content-Type: application/json' \\`,
-      `    -d ${shellQuote(JSON.stringify(event))}`,
-      `  pnpm herald send --url ${url}`,
-      '',
-      `API: ${url}/openapi.json   Health: ${url}/readyz   Metrics: ${url}/metrics`,
-      'Stop with Ctrl-C.',
-    ].join('\n'),
-  );
-
-  await new Promise<void>((resolveStop) => {
+  // Listen for the signals before saying it runs: whoever reads that line may stop it at once.
+  const stopped = new Promise<void>((resolveStop) => {
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;
@@ -98,4 +75,29 @@ export async function commandStart(options: StartCommandOptions): Promise<void> 
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
+  console.log(
+    [
+      `Herald is running on ${url} — ingest, push and scheduler, data in ${resolve(options.dataDir)}`,
+      herald.createdCredentials
+        ? `Created the development tenant "${credentials.tenant}" and an API key (saved in ${resolve(options.dataDir, 'dev-credentials.json')}).`
+        : `Using the development tenant "${credentials.tenant}" from ${resolve(options.dataDir, 'dev-credentials.json')}.`,
+      '',
+      `API key:          ${credentials.apiKey}`,
+      `Subscriber token: ${herald.sampleToken}`,
+      `                  (for "${credentials.subscriber}", owner of customer "${credentials.customer}"; valid 24 h)`,
+      '',
+      `Watch ${credentials.subscriber}'s notifications live:`,
+      `  pnpm herald tail --url ${url}`,
+      '',
+      'Send an order (it notifies the owner, and schedules a payment-due reminder):',
+      `  curl -sS ${url}/v1/events -H ${shellQuote(`Authorization: Bearer ${credentials.apiKey}`)} -H 'Content-Type: application/json' \\`,
+      `    -d ${shellQuote(JSON.stringify(event))}`,
+      `  pnpm herald send --url ${url}`,
+      '',
+      `API: ${url}/openapi.json   Health: ${url}/readyz   Metrics: ${url}/metrics`,
+      'Stop with Ctrl-C.',
+    ].join('\n'),
+  );
+
+  await stopped;
 }

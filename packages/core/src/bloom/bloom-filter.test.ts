@@ -71,7 +71,8 @@ describe('BloomFilter', () => {
       ),
       { numRuns: 120 },
     );
-  });
+    // ~1 s alone; several times that on a shared machine under load.
+  }, 20_000);
 
   it('treats a string and its UTF-8 bytes as the same key', () => {
     const utf8 = new TextEncoder();
