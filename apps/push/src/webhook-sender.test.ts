@@ -1,6 +1,5 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { openStore } from '@herald/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toNotification } from './to-notification.js';
@@ -24,14 +23,6 @@ afterAll(async () => {
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
-
-async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(10);
-  }
-}
 
 function setUp() {
   const store = openStore({ path: ':memory:' });
@@ -70,10 +61,10 @@ describe('WebhookSender', () => {
     await first.close();
     const second = sender();
     second.start();
-    await until(() => received.some((r) => r.id === 'deferred'));
+    await expect.poll(() => received.some((r) => r.id === 'deferred'), { timeout: 5_000 }).toBe(true);
     expect(Date.now()).toBeGreaterThanOrEqual(at);
     expect(received.filter((r) => r.id === 'deferred')).toEqual([{ attempt: '1', id: 'deferred' }]);
-    await until(() => delivery('deferred')?.status === 'delivered');
+    await expect.poll(() => delivery('deferred')?.status, { timeout: 5_000 }).toBe('delivered');
     await second.close();
     await store.close();
   });
@@ -88,7 +79,7 @@ describe('WebhookSender', () => {
     );
     const noEndpoint = sender(false);
     noEndpoint.start();
-    await until(() => delivery('kept')?.status === 'failed');
+    await expect.poll(() => delivery('kept')?.status, { timeout: 5_000 }).toBe('failed');
     expect(delivery('kept')).toMatchObject({
       lastError: 'no webhook endpoint for the tenant',
       nextAttemptAt: null,
@@ -103,7 +94,7 @@ describe('WebhookSender', () => {
     store.db.$client.pragma('foreign_keys = OFF');
     store.db.$client.prepare("DELETE FROM notifications WHERE id = 'gone'").run();
     store.db.$client.pragma('foreign_keys = ON');
-    await until(() => delivery('gone')?.status === 'failed');
+    await expect.poll(() => delivery('gone')?.status, { timeout: 5_000 }).toBe('failed');
     expect(delivery('gone')?.lastError).toBe('the notification is no longer in the inbox');
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['failed', 'failed']);
     expect(received.some((r) => r.id === 'kept' || r.id === 'gone')).toBe(false);
