@@ -6,10 +6,11 @@ interface Deferred {
 }
 
 /**
- * Live pushes held back until a moment (the end of a recipient's quiet hours), on one timer
- * for the earliest. They live in memory only: the notification is already in the inbox, so a
- * restart loses the live push, never the item (clients read it on resume). Deferred webhooks
- * wait in the store instead (see `WebhookSender`).
+ * Work held back until a moment, on one timer for the earliest: live pushes until the end of a
+ * recipient's quiet hours, and the webhook sender's wake-ups for its next tries. They live in
+ * memory only: a deferred live push's notification is already in the inbox, so a restart loses
+ * the live push, never the item (clients read it on resume); a webhook's next try is kept in
+ * the store, and the sender finds it again after a restart.
  *
  * @example
  * deferred.schedule(quietEnd, () => void gateway.deliver(notification));

@@ -1,5 +1,6 @@
 import type { Notification } from '@herald/protocol';
 import type { Store } from '@herald/store';
+import { DeferredDeliveries } from './deferred-deliveries.js';
 import { signWebhook } from './webhook-signature.js';
 
 /** Where one tenant's webhooks go. */
@@ -99,10 +100,8 @@ export class WebhookSender {
   readonly #waiting: Job[] = [];
   readonly #inFlight = new Set<Promise<void>>();
   readonly #abort = new AbortController();
-  /** Due times this instance knows of (retries, deferred sends); one timer for the earliest. */
-  readonly #wakeTimes = new Set<number>();
-  #wakeTimer: NodeJS.Timeout | undefined;
-  #wakeAt = Infinity;
+  /** Due times this instance knows of (retries, deferred sends): the store is asked then. */
+  readonly #wakeUps = new DeferredDeliveries(Date.now);
   #sweepTimer: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -145,7 +144,7 @@ export class WebhookSender {
     // A redelivered event finds its row: the delivery is already under way or done.
     if (!this.#store.deliveries.createPending(key, { nextAttemptAt })) return;
     if (deferred) {
-      this.#wakeBy(nextAttemptAt);
+      this.#wakeUpAt(nextAttemptAt);
       return;
     }
     this.#enqueue({ endpoint, notification, body: bodyOf(notification), attempt: 1 });
@@ -160,9 +159,8 @@ export class WebhookSender {
   /** Stops sending (what is left stays due in the store for the next start) and waits for requests in flight. */
   async close(): Promise<void> {
     this.#closed = true;
-    clearTimeout(this.#wakeTimer);
     clearTimeout(this.#sweepTimer);
-    this.#wakeTimes.clear();
+    this.#wakeUps.clear();
     this.#waiting.length = 0;
     this.#abort.abort();
     await Promise.allSettled([...this.#inFlight]);
@@ -175,30 +173,8 @@ export class WebhookSender {
     this.#sweepTimer.unref();
   }
 
-  #wakeBy(at: number): void {
-    this.#wakeTimes.add(at);
-    if (at >= this.#wakeAt) return;
-    clearTimeout(this.#wakeTimer);
-    this.#wakeAt = at;
-    // setTimeout holds at most ~24.8 days; a longer wait is found by a later sweep.
-    const delay = Math.min(Math.max(0, at - Date.now()), 2 ** 31 - 1);
-    this.#wakeTimer = setTimeout(() => this.#wake(), delay);
-    this.#wakeTimer.unref();
-  }
-
-  #wake(): void {
-    // Timers may fire a millisecond before the wall clock reaches their time: claim as of it.
-    const now = Math.max(Date.now(), this.#wakeAt);
-    this.#wakeTimer = undefined;
-    this.#wakeAt = Infinity;
-    for (const at of this.#wakeTimes) if (at <= now) this.#wakeTimes.delete(at);
-    this.#takeDue(now);
-    let next = Infinity;
-    for (const at of this.#wakeTimes) next = Math.min(next, at);
-    if (next !== Infinity && !this.#closed) {
-      this.#wakeTimes.delete(next);
-      this.#wakeBy(next);
-    }
+  #wakeUpAt(at: number): void {
+    this.#wakeUps.schedule(at, () => this.#takeDue());
   }
 
   /** Takes every try due by `now` from the store and sends it. */
@@ -295,7 +271,7 @@ export class WebhookSender {
     if (job.attempt < this.#maxAttempts && retryable(status) && !this.#closed) {
       const retryAt = Date.now() + this.delayAfter(job.attempt);
       this.#store.deliveries.markFailed(key, error, { retryAt });
-      this.#wakeBy(retryAt);
+      this.#wakeUpAt(retryAt);
       return;
     }
     this.#store.deliveries.markFailed(key, error);
