@@ -1,5 +1,6 @@
 import { and, asc, eq, ne, sql, type SQL } from 'drizzle-orm';
 import { assertArgument, assertTime } from './assert-argument.js';
+import { limitParameter } from './limit-parameter.js';
 import { deliveries } from './schema.js';
 import type { StoreDatabase } from './store-database.js';
 
@@ -117,7 +118,7 @@ export class DeliveryRepository {
       .set({ nextAttemptAt: sql`${p('now')} + ${p('leaseMs')}`, updatedAt: param('now') })
       .where(
         sql`rowid IN (SELECT rowid FROM deliveries WHERE channel = ${p('channel')} AND next_attempt_at <= ${p('now')}
-          AND status <> 'delivered' ORDER BY next_attempt_at LIMIT CAST(${p('limit')} AS INTEGER))`,
+          AND status <> 'delivered' ORDER BY next_attempt_at LIMIT ${limitParameter})`,
       )
       .returning()
       .prepare();

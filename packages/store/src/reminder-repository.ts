@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, eq, gt, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { assertArgument, assertTime } from './assert-argument.js';
 import { isTimeZone } from './is-time-zone.js';
+import { limitParameter } from './limit-parameter.js';
 import {
   missedFirePolicies,
   recurrenceKinds,
@@ -229,9 +230,6 @@ export class ReminderRepository {
     // Each branch walks its own index in order and stops at `limit`, so a large backlog after
     // downtime costs no more per claim than an empty one (one OR over both would sort it all).
     // Plain column names: qualified ones would bind to the outer UPDATE and correlate the subquery.
-    // LIMIT takes an expression, not a bare parameter: SQLite's planner reads a bare LIMIT
-    // parameter's value, so every claim re-prepared the statement.
-    const limitParameter = sql`CAST(${p('limit')} AS INTEGER)`;
     const claimable = sql`SELECT rid FROM (
         SELECT * FROM (SELECT rowid AS rid, due_at AS due FROM reminders
           WHERE status = 'pending' AND due_at <= ${p('dueBy')} ORDER BY due_at LIMIT ${limitParameter})
@@ -344,19 +342,21 @@ export class ReminderRepository {
       .where(and(eq(r.tenantId, p('tenantId')), eq(r.cancelKey, p('cancelKey')), inArray(r.status, open)))
       .returning()
       .prepare();
-    // One statement for every one-shot reminder of a batch: a row-value IN over the primary key.
-    // `+status` keeps the planner off the status indexes, which would scan every claimed row.
+    // The reminders of `@keys` (a JSON list of [tenant, id]) that `@owner` holds: a row-value IN
+    // over the primary key. `+status` keeps the planner off the status indexes, which would scan
+    // every claimed row.
+    const heldAmong = `+status = 'claimed' AND lease_owner = @owner AND (tenant_id, id) IN
+        (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(@keys))`;
+    // One statement for every one-shot reminder of a batch.
     const firedOnce = db.$client.prepare(`UPDATE reminders SET status = 'fired', last_error = NULL,
         lease_owner = NULL, lease_until = NULL, fired_at = @now, updated_at = @now
-      WHERE +status = 'claimed' AND lease_owner = @owner AND (tenant_id, id) IN
-        (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(@keys))`);
+      WHERE ${heldAmong}`);
     this.#stillClaimed = db.$client.prepare<
       { owner: string; keys: string },
       { tenantId: string; id: string }
     >(
       `SELECT tenant_id AS tenantId, id FROM reminders
-      WHERE +status = 'claimed' AND lease_owner = @owner AND (tenant_id, id) IN
-        (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(@keys))`,
+      WHERE ${heldAmong}`,
     );
     const firedMany = db.$client.transaction((owner: string, items: readonly FiredReminder[]) => {
       const now = this.#now();
