@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { createCache, type Cache } from '@herald/cache';
 import { mintSubscriberToken } from '@herald/gateway';
-import { answerErrorsAsJson, closeServer } from '@herald/http';
+import { answerErrorsAsJson, closeServer, failingChecks } from '@herald/http';
 import { createIngestApp, type IngestApp } from '@herald/ingest';
 import { CustomerProfiles } from '@herald/profiles';
 import { apiError, openApiDocument } from '@herald/protocol';
@@ -143,9 +143,7 @@ export async function startHerald(options: StartOptions): Promise<RunningHerald>
     ]);
     const apps = { ingest: ingestReady, push: pushReady, scheduler: schedulerReadiness.ready };
     if (Object.values(apps).every(Boolean)) return c.json({ status: 'ready', apps });
-    const down = Object.entries(apps)
-      .filter(([, ok]) => !ok)
-      .map(([name]) => name);
+    const down = failingChecks(apps);
     return c.json(apiError('unavailable', `not ready: ${down.join(', ')}`), 503);
   });
   ops.get('/metrics', async (c) =>

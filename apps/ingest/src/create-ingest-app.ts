@@ -6,6 +6,7 @@ import {
   apiKeyAuth,
   ErrorResponse,
   limitBody,
+  failingChecks,
   probeDependencies,
   readJsonBody,
   requestHeader,
@@ -237,16 +238,6 @@ export function createIngestApp(deps: IngestDeps): IngestApp {
     metrics.appendDuration.observe((performance.now() - started) / 1000);
   };
 
-  const commit = (claim: ClaimResult): void => {
-    if (claim.duplicate) return;
-    try {
-      claim.commit();
-    } catch (error) {
-      // The event is durable already: a retry may append it again, which consumers absorb by id.
-      logger.warn({ err: error }, 'could not record a processed event');
-    }
-  };
-
   const app = new Hono<Env>();
 
   app.use('*', async (c, next) => {
@@ -280,9 +271,7 @@ export function createIngestApp(deps: IngestDeps): IngestApp {
     // Not the memoised ensureTopic(): readiness must probe the log every time.
     const checks = await probeDependencies({ log, topic, store, logger });
     if (checks.log && checks.store && !gate.closing) return c.json({ status: 'ready', checks });
-    const down = Object.entries(checks)
-      .filter(([, ok]) => !ok)
-      .map(([name]) => name);
+    const down = failingChecks(checks);
     const message = gate.closing ? 'shutting down' : `unreachable: ${down.join(', ')}`;
     return c.json(apiError('unavailable', message), 503, { 'Retry-After': String(retryAfterSeconds) });
   });
@@ -344,7 +333,8 @@ export function createIngestApp(deps: IngestDeps): IngestApp {
     try {
       await writeProfile(tenant, item.event, receivedAt, 'customer');
       await append(tenant, [item], receivedAt);
-      commit(claim);
+      // Written with the turn's other records; a failed write goes to onCommitError above.
+      claim.commit();
     } finally {
       claim.release();
     }

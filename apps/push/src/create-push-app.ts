@@ -6,7 +6,7 @@ import {
   type TokenSecret,
   type UpgradeSource,
 } from '@herald/gateway';
-import { answerErrorsAsJson, limitBody, probeDependencies } from '@herald/http';
+import { answerErrorsAsJson, failingChecks, limitBody, probeDependencies } from '@herald/http';
 import type { CustomerProfiles } from '@herald/profiles';
 import { apiError } from '@herald/protocol';
 import { defaultRuleSet, type RuleSet } from '@herald/rules';
@@ -172,9 +172,7 @@ export function createPushApp(deps: PushDeps): PushApp {
       consuming: subscription !== undefined && !closing,
     };
     if (Object.values(checks).every(Boolean)) return c.json({ status: 'ready', checks });
-    const down = Object.entries(checks)
-      .filter(([, ok]) => !ok)
-      .map(([name]) => name);
+    const down = failingChecks(checks);
     return c.json(apiError('unavailable', closing ? 'shutting down' : `not ready: ${down.join(', ')}`), 503);
   });
   app.get('/metrics', async (c) =>

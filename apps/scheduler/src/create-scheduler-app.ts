@@ -18,6 +18,7 @@ import {
   apiKeyAuth,
   ErrorResponse,
   limitBody,
+  failingChecks,
   probeDependencies,
   readJsonBody,
   RequestGate,
@@ -423,9 +424,7 @@ export function createSchedulerApp(deps: SchedulerDeps): SchedulerApp {
       consuming: firing && (subscription !== undefined || deps.consume === false),
     };
     if (Object.values(checks).every(Boolean)) return { ready: true, checks };
-    const down = Object.entries(checks)
-      .filter(([, ok]) => !ok)
-      .map(([name]) => name);
+    const down = failingChecks(checks);
     return {
       ready: false,
       checks,

@@ -1,6 +1,6 @@
 import { openStore } from '@herald/store';
 import { describe, expect, it } from 'vitest';
-import { probeDependencies } from './probe-dependencies.js';
+import { failingChecks, probeDependencies } from './probe-dependencies.js';
 
 describe('probeDependencies', () => {
   it('asks the log and the store every time, and logs what does not answer', async () => {
@@ -22,5 +22,10 @@ describe('probeDependencies', () => {
     expect(await probeDependencies(targets)).toEqual({ log: false, store: false });
     expect(probes).toBe(2);
     expect(warnings).toEqual(['readiness: log unreachable']);
+  });
+
+  it('names the checks that failed', () => {
+    expect(failingChecks({ log: true, store: false, consuming: false })).toEqual(['store', 'consuming']);
+    expect(failingChecks({ log: true })).toEqual([]);
   });
 });

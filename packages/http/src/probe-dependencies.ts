@@ -31,3 +31,15 @@ export async function probeDependencies(targets: ProbeTargets): Promise<{ log: b
   }
   return checks;
 }
+
+/**
+ * The names of the checks that failed, for a readiness answer's message.
+ *
+ * @example
+ * failingChecks({ log: true, store: false, consuming: false }) // ['store', 'consuming']
+ */
+export function failingChecks(checks: Record<string, boolean>): string[] {
+  return Object.entries(checks)
+    .filter(([, ok]) => !ok)
+    .map(([name]) => name);
+}
