@@ -195,8 +195,11 @@ export function createIngestApp(deps: IngestDeps): IngestApp {
     receivedAt: number,
   ): Prepared => {
     const derived = idempotencyKey === undefined ? undefined : idempotencyId(tenant, idempotencyKey);
-    const id = event.id ?? derived ?? generateEventId(receivedAt);
-    const keys = derived === undefined || derived === id ? [id] : [id, derived];
+    const named = event.id ?? derived;
+    const id = named ?? generateEventId(receivedAt);
+    // An id generated here is new by construction: no retry can carry it, so there is nothing
+    // to look up and nothing to record (no claim, no processed_events row).
+    const keys = named === undefined ? [] : derived === undefined || derived === id ? [id] : [id, derived];
     return { event: { ...event, id }, keys, idempotencyKey };
   };
 

@@ -53,4 +53,26 @@ describe('Deduplicator', () => {
     expect(dedup.tryClaim('nobody', ['evt-9'])).toMatchObject({ duplicate: false });
     await store.close();
   });
+
+  it('claims no keys (an id Herald generated) without looking up or recording anything', async () => {
+    const { store, dedup } = setUp();
+    const count = () =>
+      (store.db.$client.prepare('SELECT count(*) AS n FROM processed_events').get() as { n: number }).n;
+    for (let i = 0; i < 3; i++) {
+      const claim = dedup.tryClaim('acme', []);
+      if (claim === undefined || claim.duplicate) throw new Error('expected a fresh claim');
+      claim.commit();
+      claim.release();
+    }
+    dedup.commitMany([{ tenantId: 'acme', keys: [] }]);
+    await nextTurn();
+    expect(count()).toBe(0);
+    const named = dedup.tryClaim('acme', ['evt-1']);
+    if (named === undefined || named.duplicate) throw new Error('expected a fresh claim');
+    named.commit();
+    named.release();
+    await nextTurn();
+    expect(count()).toBe(1);
+    await store.close();
+  });
 });

@@ -27,6 +27,7 @@ export type ClaimResult =
   | { duplicate: false; tenantId: string; keys: readonly string[]; commit: () => void; release: () => void };
 
 const sep = '\u0000';
+const nothing = (): void => undefined;
 
 /** Keys held in flight by one claim; `released` exists once someone waits for them. */
 interface Hold {
@@ -91,7 +92,7 @@ export class Deduplicator {
 
   /**
    * Checks the keys of one event (its id, and its `Idempotency-Key` if any). A duplicate when
-   * any was processed; otherwise the keys are held in flight until `release`, and `commit`
+   * any was processed (no keys — an id Herald generated — is never one, and records nothing); otherwise the keys are held in flight until `release`, and `commit`
    * records them as processed (call it only once the event is durable in the log). Commits of
    * one event-loop turn are written together, in one transaction: from `commit` on, the keys
    * count as processed here; a failed write goes to `onCommitError`.
@@ -116,6 +117,7 @@ export class Deduplicator {
    * const claim = dedup.tryClaim('acme', ['evt-1']) ?? (await dedup.claim('acme', ['evt-1']));
    */
   tryClaim(tenantId: string, keys: readonly string[]): ClaimResult | undefined {
+    if (keys.length === 0) return { duplicate: false, tenantId, keys, commit: nothing, release: nothing };
     const full = keys.map((key) => tenantId + sep + key);
     if (full.some((key) => this.#inFlight.has(key))) return undefined;
     if (full.some((key) => this.#recording.has(key))) return { duplicate: true };
@@ -174,6 +176,7 @@ export class Deduplicator {
    * dedup.commitMany(fresh.map((entry) => entry.claim));
    */
   commitMany(claims: readonly Pick<Extract<ClaimResult, { duplicate: false }>, 'tenantId' | 'keys'>[]): void {
+    if (!claims.some((claim) => claim.keys.length > 0)) return;
     const expiresAt = this.#now() + this.#windowMs;
     this.#store.processedEvents.markProcessedMany(
       claims.flatMap((claim) => claim.keys.map((eventId) => ({ tenantId: claim.tenantId, eventId }))),

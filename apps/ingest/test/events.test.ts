@@ -32,6 +32,9 @@ describe('POST /v1/events', () => {
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/);
     const [record] = await h.readLog(1);
     expect(record?.event.id).toBe(id);
+    // Nobody can retry with an id made here: nothing is recorded for it.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(h.store.processedEvents.isProcessed(h.tenant, id)).toBe(false);
   });
 
   it('drops a duplicate by event id without appending it again', async () => {

@@ -19,7 +19,12 @@ import {
 import { Hono } from 'hono';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { Connection, type ConnectionHooks, type FrameTransport } from './connection.js';
-import { decodeFanOutMessage, type FanOutMessage } from './fan-out-message.js';
+import {
+  decodeFanOutMessage,
+  encodeFanOutMessage,
+  fanOutOriginPrefix,
+  type FanOutMessage,
+} from './fan-out-message.js';
 import { GatewayError } from './gateway-error.js';
 import { createSseStream } from './sse-transport.js';
 import { tokenSecret, type TokenSecret } from './token-secret.js';
@@ -313,7 +318,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     entry.ready.then((unsubscribe) => unsubscribe?.()).catch(onError);
   }
 
+  const ownMessagePrefix = fanOutOriginPrefix(instanceId);
+
   function onFanOut(tenant: string, text: string): void {
+    if (text.startsWith(ownMessagePrefix)) return;
     const message = decodeFanOutMessage(text);
     if (message === undefined || message.origin === instanceId) return;
     if (message.kind === 'notification') {
@@ -653,7 +661,7 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   async function publish(tenant: string, message: FanOutMessage): Promise<void> {
     if (cache === undefined) return;
-    await cache.publish(channelOf(tenant), JSON.stringify(message));
+    await cache.publish(channelOf(tenant), encodeFanOutMessage(message));
   }
 
   function assertOpen(): void {

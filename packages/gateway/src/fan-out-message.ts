@@ -13,6 +13,24 @@ export type FanOutMessage =
   | { v: 1; origin: string; kind: 'notification'; notification: Notification; replaces?: string[] }
   | { v: 1; origin: string; kind: 'state'; subscriber: string; frame: StateFrame };
 
+/** How every message of `origin` begins, so an instance can tell its own echo without parsing it. */
+export function fanOutOriginPrefix(origin: string): string {
+  return `{"v":1,"origin":${JSON.stringify(origin)},`;
+}
+
+/**
+ * The text of a fan-out message, beginning with {@link fanOutOriginPrefix} of its origin: every
+ * instance (the sender included) receives each message on the channel, and the sender drops its
+ * own with a prefix check instead of parsing and validating a whole notification.
+ *
+ * @example
+ * await cache.publish(channel, encodeFanOutMessage({ v: 1, origin: instanceId, kind: 'notification', notification }));
+ */
+export function encodeFanOutMessage(message: FanOutMessage): string {
+  const { v: _version, origin, ...rest } = message;
+  return fanOutOriginPrefix(origin) + JSON.stringify(rest).slice(1);
+}
+
 /**
  * A fan-out message from its text, validated, or `undefined` for anything else (a message from an
  * incompatible version is ignored rather than trusted).

@@ -70,7 +70,8 @@ export function createLoggedEvent(event: CrmEvent, options: LoggedEventOptions):
  * encodeLoggedEvent(logged) // '{"v":1,"id":"…","tenant":"acme","type":"order.created",…}'
  */
 export function encodeLoggedEvent(event: LoggedEvent): string {
-  return JSON.stringify({ v: loggedEventVersion, ...event });
+  // Spliced rather than spread into a new object: the copy cost as much as the stringify.
+  return `{"v":${loggedEventVersion},${JSON.stringify(event).slice(1)}`;
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });

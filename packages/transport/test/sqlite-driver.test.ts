@@ -12,6 +12,19 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let counter = 0;
 const freshPath = () => join(dir, `t-${++counter}`, 'herald.db');
 
+/** The offset a group committed, read through a connection of its own (as another process would). */
+function committedOffset(path: string, group: string): number | undefined {
+  const db = new Database(path, { readonly: true });
+  try {
+    const row = db
+      .prepare('SELECT next_offset AS next FROM herald_log_offsets WHERE consumer_group = ?')
+      .get(group) as { next: number } | undefined;
+    return row?.next;
+  } finally {
+    db.close();
+  }
+}
+
 describe('sqlite driver', () => {
   it('opens by URL, creating the folder', async () => {
     const path = freshPath();
@@ -71,7 +84,8 @@ describe('sqlite driver', () => {
       },
     });
     await waitFor('second batch in hand', () => seen.length > 4);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The first batch's offsets are committed within commitIntervalMs, while the second is held.
+    await waitFor('first batch committed', () => committedOffset(path, 'slow') === 4);
     now += 10_000;
     // The held batch is released before the log closes, whatever the test found.
     onTestFinished(async () => {
@@ -86,6 +100,57 @@ describe('sqlite driver', () => {
     }[];
     db.close();
     expect(remaining.map((r) => r.offset)).toEqual([4, 5, 6, 7, 8, 9]);
+  });
+
+  it('commits handled offsets within commitIntervalMs, not after every batch', async () => {
+    const path = freshPath();
+    const log = createSqliteLog({ path, defaultPartitions: 1, commitIntervalMs: 2000 });
+    onTestFinished(() => log.close());
+    let handled = 0;
+    await log.subscribe({
+      topic: 'trickle',
+      group: 'g',
+      handler: (batch) => {
+        handled += batch.records.length;
+      },
+    });
+    await waitFor('start pinned', () => committedOffset(path, 'g') === 0);
+    await log.publish('trickle', [{ value: 'a' }]);
+    await waitFor('first handled', () => handled === 1);
+    // The first batch after a quiet spell commits at once; the next ones wait for the interval.
+    await waitFor('first committed', () => committedOffset(path, 'g') === 1);
+    await log.publish('trickle', [{ value: 'b' }]);
+    await waitFor('second handled', () => handled === 2);
+    await log.publish('trickle', [{ value: 'c' }]);
+    await waitFor('third handled', () => handled === 3);
+    expect(committedOffset(path, 'g')).toBe(1);
+    // Idle, with work handled and not committed: the consumer wakes to commit it.
+    await waitFor('the rest committed', () => committedOffset(path, 'g') === 3, 5000);
+  });
+
+  it('commits what it handled when it leaves, whatever the interval', async () => {
+    const path = freshPath();
+    const log = createSqliteLog({ path, defaultPartitions: 1, commitIntervalMs: 60_000 });
+    onTestFinished(() => log.close());
+    let handled = 0;
+    const subscription = await log.subscribe({
+      topic: 'leave',
+      group: 'g',
+      handler: (batch) => {
+        handled += batch.records.length;
+      },
+    });
+    await log.publish('leave', [{ value: 'a' }]);
+    await waitFor('first handled', () => handled === 1);
+    await log.publish('leave', [{ value: 'b' }]);
+    await waitFor('second handled', () => handled === 2);
+    expect(committedOffset(path, 'g')).toBe(1);
+    await subscription.close();
+    expect(committedOffset(path, 'g')).toBe(2);
+  });
+
+  it('refuses a negative commitIntervalMs', () => {
+    expect(() => createSqliteLog({ path: freshPath(), commitIntervalMs: -1 })).toThrow(/commitIntervalMs/);
   });
 
   it('checkpoints the WAL into the database from a worker thread', async () => {

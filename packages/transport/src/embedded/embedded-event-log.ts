@@ -26,6 +26,12 @@ export interface EmbeddedLogOptions {
   heartbeatIntervalMs?: number;
   /** How often an idle consumer looks for appends made by other processes. @defaultValue 20 */
   pollIntervalMs?: number;
+  /**
+   * Longest a consumer waits before committing the offsets its handler finished (leaving the
+   * group or losing a partition commits at once). After a crash, up to this much of handled
+   * records is handed out again. `0` commits after every batch. @defaultValue 100
+   */
+  commitIntervalMs?: number;
   /** Retention: records older than this, already consumed by every active group, are deleted. @defaultValue 7 days */
   retentionMs?: number;
   /** Retention: at most this many consumed records kept per partition. @defaultValue unlimited */
@@ -81,6 +87,7 @@ export class EmbeddedEventLog implements EventLog {
       sessionTimeoutMs: options.sessionTimeoutMs ?? 10_000,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 1000,
       pollIntervalMs: options.pollIntervalMs ?? 20,
+      commitIntervalMs: options.commitIntervalMs ?? 100,
       retentionMs: options.retentionMs ?? 7 * 24 * 3600_000,
       groupActiveMs: options.groupActiveMs ?? 30 * 24 * 3600_000,
       retentionIntervalMs: options.retentionIntervalMs ?? 60_000,
@@ -89,6 +96,13 @@ export class EmbeddedEventLog implements EventLog {
         ? {}
         : { retentionMaxRecords: options.retentionMaxRecords }),
     };
+    const { commitIntervalMs } = this.#options;
+    if (!Number.isFinite(commitIntervalMs) || commitIntervalMs < 0) {
+      throw new TransportError(
+        'INVALID_ARGUMENT',
+        `commitIntervalMs must be a non-negative number, got ${commitIntervalMs}.`,
+      );
+    }
     if (!Number.isInteger(this.#options.defaultPartitions) || this.#options.defaultPartitions < 1) {
       throw new TransportError(
         'INVALID_ARGUMENT',
@@ -182,6 +196,7 @@ export class EmbeddedEventLog implements EventLog {
       sessionTimeoutMs: this.#options.sessionTimeoutMs,
       heartbeatIntervalMs: this.#options.heartbeatIntervalMs,
       pollIntervalMs: this.#options.pollIntervalMs,
+      commitIntervalMs: this.#options.commitIntervalMs,
       now: this.#options.now,
       deliver: (batch, isStopping) =>
         deliverBatch(batch, {

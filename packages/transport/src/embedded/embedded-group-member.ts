@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { DeliveryOutcome } from '../deliver-batch.js';
 import { InFlightBatches } from '../in-flight-batches.js';
 import type { ConsumedBatch, SubscribeOptions, Subscription } from '../event-log.js';
@@ -13,6 +14,7 @@ interface MemberSettings {
   sessionTimeoutMs: number;
   heartbeatIntervalMs: number;
   pollIntervalMs: number;
+  commitIntervalMs: number;
   now: () => number;
   deliver: (batch: ConsumedBatch, isStopping: () => boolean) => Promise<DeliveryOutcome>;
   onClosed: () => void;
@@ -103,7 +105,7 @@ export class EmbeddedGroupMember implements Subscription {
   }
 
   async #consume(partition: number, signal: AbortSignal): Promise<void> {
-    const { storage, notifier, subscribe, pollIntervalMs, now } = this.#settings;
+    const { storage, notifier, subscribe, pollIntervalMs, commitIntervalMs, now } = this.#settings;
     const maxBatchSize = subscribe.maxBatchSize ?? 500;
     let offset = storage.committedOffset(this.group, this.topic, partition);
     if (offset === undefined) {
@@ -115,19 +117,45 @@ export class EmbeddedGroupMember implements Subscription {
       if (!storage.commit(this.group, this.topic, partition, this.id, offset, now())) return;
     }
     const inFlight = new InFlightBatches(subscribe.maxInFlightBatches ?? 1);
-    const commit = (next: number | undefined): boolean =>
-      next === undefined || storage.commit(this.group, this.topic, partition, this.id, next, now());
+    // A commit is a write transaction of its own: at a steady trickle (one record per batch) it
+    // cost as much as the record. Handled offsets wait up to `commitIntervalMs` and go in
+    // together; a crash in between hands those records out again, which at-least-once allows.
+    // The first batch after a quiet spell commits at once: a trickle slower than one batch per
+    // interval commits as before; only a busy partition spaces its commits out.
+    let uncommitted: number | undefined;
+    let committedAt = Number.NEGATIVE_INFINITY;
+    const commit = (): boolean => {
+      if (uncommitted === undefined) return true;
+      const next = uncommitted;
+      uncommitted = undefined;
+      committedAt = performance.now();
+      return storage.commit(this.group, this.topic, partition, this.id, next, now());
+    };
+    const commitDue = (next: number | undefined): boolean => {
+      if (next !== undefined) uncommitted = next;
+      return performance.now() - committedAt < commitIntervalMs || commit();
+    };
+    // Waiting with handled offsets not yet committed: wake in time to commit them.
+    const commitWaitMs = (longest: number): number =>
+      uncommitted === undefined
+        ? longest
+        : Math.max(0, Math.min(longest, committedAt + commitIntervalMs - performance.now()));
     let readFrom = offset;
     while (!signal.aborted) {
       const delivered = inFlight.takeDelivered();
-      if (delivered.stopped || !commit(delivered.commit)) break;
+      if (delivered.stopped || !commitDue(delivered.commit)) break;
       if (inFlight.full) {
-        await inFlight.oldestSettled();
+        const settled = inFlight.oldestSettled();
+        if (uncommitted === undefined) await settled;
+        else {
+          const due = delay(commitWaitMs(commitIntervalMs), undefined, { signal, ref: false });
+          await Promise.race([settled, due.catch(() => undefined)]);
+        }
         continue;
       }
       const records = storage.read(this.topic, partition, readFrom, maxBatchSize);
       if (records.length === 0) {
-        const appended = notifier.wait(this.topic, partition, pollIntervalMs, signal);
+        const appended = notifier.wait(this.topic, partition, commitWaitMs(pollIntervalMs), signal);
         await (inFlight.size === 0 ? appended : Promise.race([appended, inFlight.oldestSettled()]));
         continue;
       }
@@ -139,7 +167,8 @@ export class EmbeddedGroupMember implements Subscription {
     }
     // Leaving: handlers still running finish (or give up retrying), and what they finished is committed.
     const delivered = await inFlight.settleAll();
-    commit(delivered.commit);
+    if (delivered.commit !== undefined) uncommitted = delivered.commit;
+    commit();
   }
 
   close(): Promise<void> {
