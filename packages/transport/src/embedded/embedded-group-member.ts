@@ -1,10 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as delay } from 'node:timers/promises';
 import type { DeliveryOutcome } from '../deliver-batch.js';
 import { InFlightBatches } from '../in-flight-batches.js';
 import type { ConsumedBatch, SubscribeOptions, Subscription } from '../event-log.js';
 import type { AppendNotifier } from './append-notifier.js';
 import type { LogStorage } from './log-storage.js';
+
+/** Waits for `settled`, or `ms` at most. */
+async function settledOrAfter(settled: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const elapsed = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  try {
+    await Promise.race([settled, elapsed]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 interface MemberSettings {
   storage: LogStorage;
@@ -147,10 +157,7 @@ export class EmbeddedGroupMember implements Subscription {
       if (inFlight.full) {
         const settled = inFlight.oldestSettled();
         if (uncommitted === undefined) await settled;
-        else {
-          const due = delay(commitWaitMs(commitIntervalMs), undefined, { signal, ref: false });
-          await Promise.race([settled, due.catch(() => undefined)]);
-        }
+        else await settledOrAfter(settled, commitWaitMs(commitIntervalMs));
         continue;
       }
       const records = storage.read(this.topic, partition, readFrom, maxBatchSize);
