@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createEventLog, type ConsumedRecord } from '@herald/transport';
 import { createSqliteLog } from '@herald/transport/sqlite';
+import { spawnLogChild } from './spawn-log-child.js';
 import { waitFor } from './wait-for.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'herald-sqlite-'));
@@ -147,6 +148,28 @@ describe('sqlite driver', () => {
     expect(committedOffset(path, 'g')).toBe(1);
     await subscription.close();
     expect(committedOffset(path, 'g')).toBe(2);
+  });
+
+  it('a caught-up consumer still finds records another process appended, by its poll', async () => {
+    const path = freshPath();
+    const consumer = createSqliteLog({ path, defaultPartitions: 1, pollIntervalMs: 50 });
+    onTestFinished(() => consumer.close());
+    const received: string[] = [];
+    await consumer.subscribe({
+      topic: 'shared',
+      group: 'g',
+      handler: (batch) => {
+        for (const record of batch.records) received.push(Buffer.from(record.value).toString());
+      },
+    });
+    // Caught up on its own process's append, it skips reads until the next one of those...
+    await consumer.publish('shared', [{ value: 'mine' }]);
+    await waitFor('own record', () => received.length === 1);
+    // ...but another process's appends wake nothing here: only the poll's read finds them.
+    const child = spawnLogChild({ url: `sqlite:${path}`, mode: 'publish', topic: 'shared', count: 2 });
+    onTestFinished(() => child.kill());
+    await waitFor('records of the other process', () => received.length === 3, 20_000);
+    expect(received).toEqual(['mine', 'durable-0', 'durable-1']);
   });
 
   it('refuses a negative commitIntervalMs', () => {

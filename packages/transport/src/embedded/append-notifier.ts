@@ -5,6 +5,16 @@
  */
 export class AppendNotifier {
   readonly #waiters = new Map<string, Set<() => void>>();
+  readonly #appends = new Map<string, number>();
+
+  /**
+   * How many appends this process has announced on the partition: a consumer that read to the
+   * end and sees the same count knows no record of this process came since, and can wait
+   * instead of reading again (records of other processes are found by the poll).
+   */
+  appendCount(topic: string, partition: number): number {
+    return this.#appends.get(`${topic}\u0000${partition}`) ?? 0;
+  }
 
   /** Resolves on the next append to the partition, or after `timeoutMs`, or when `signal` aborts. */
   wait(topic: string, partition: number, timeoutMs: number, signal: AbortSignal): Promise<void> {
@@ -26,7 +36,9 @@ export class AppendNotifier {
   }
 
   notify(topic: string, partition: number): void {
-    const waiters = this.#waiters.get(`${topic}\u0000${partition}`);
+    const slot = `${topic}\u0000${partition}`;
+    this.#appends.set(slot, (this.#appends.get(slot) ?? 0) + 1);
+    const waiters = this.#waiters.get(slot);
     if (waiters) for (const wake of [...waiters]) wake();
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DeliveryOutcome } from '../deliver-batch.js';
 import { InFlightBatches } from '../in-flight-batches.js';
-import type { ConsumedBatch, SubscribeOptions, Subscription } from '../event-log.js';
+import type { ConsumedBatch, ConsumedRecord, SubscribeOptions, Subscription } from '../event-log.js';
 import type { AppendNotifier } from './append-notifier.js';
 import type { LogStorage } from './log-storage.js';
 
@@ -151,6 +151,12 @@ export class EmbeddedGroupMember implements Subscription {
         ? longest
         : Math.max(0, Math.min(longest, committedAt + commitIntervalMs - performance.now()));
     let readFrom = offset;
+    // The last read reached the end of the partition at this count of this process's appends:
+    // until the count moves, reading again would find nothing but other processes' records,
+    // which the poll (a real read every pollIntervalMs) finds. At a trickle, that empty read
+    // was every other one.
+    let readToEndAt: number | undefined;
+    let readAt = 0;
     while (!signal.aborted) {
       const delivered = inFlight.takeDelivered();
       if (delivered.stopped || !commitDue(delivered.commit)) break;
@@ -160,9 +166,19 @@ export class EmbeddedGroupMember implements Subscription {
         else await settledOrAfter(settled, commitWaitMs(commitIntervalMs));
         continue;
       }
-      const records = storage.read(this.topic, partition, readFrom, maxBatchSize);
+      const appends = notifier.appendCount(this.topic, partition);
+      const pollDueIn = readAt + pollIntervalMs - performance.now();
+      let records: ConsumedRecord[] = [];
+      if (readToEndAt !== appends || pollDueIn <= 0) {
+        records = storage.read(this.topic, partition, readFrom, maxBatchSize);
+        readAt = performance.now();
+        readToEndAt = records.length < maxBatchSize ? appends : undefined;
+      }
       if (records.length === 0) {
-        const appended = notifier.wait(this.topic, partition, commitWaitMs(pollIntervalMs), signal);
+        const waitMs = commitWaitMs(
+          Math.max(0, Math.min(pollIntervalMs, readAt + pollIntervalMs - performance.now())),
+        );
+        const appended = notifier.wait(this.topic, partition, waitMs, signal);
         await (inFlight.size === 0 ? appended : Promise.race([appended, inFlight.oldestSettled()]));
         continue;
       }
