@@ -333,6 +333,108 @@ describe('IndexedPriorityQueue', () => {
     expect(codeOf(() => new IndexedPriorityQueue<string, number>(null as never))).toBe('INVALID_ARGUMENT');
   });
 
+  describe('under churn', () => {
+    it('peeks past a removed or superseded head', () => {
+      const queue = new IndexedPriorityQueue<string, number>(ascending);
+      queue.push('a', 1);
+      queue.push('b', 2);
+      queue.push('c', 3);
+      queue.remove('a');
+      expect(queue.peek()).toEqual({ key: 'b', value: 2 });
+      queue.update('b', 10);
+      expect(queue.peek()).toEqual({ key: 'c', value: 3 });
+      expect(queue.size).toBe(2);
+      expect(queue.pop()).toEqual({ key: 'c', value: 3 });
+      expect(queue.pop()).toEqual({ key: 'b', value: 10 });
+      expect(queue.pop()).toBeUndefined();
+    });
+
+    it('counts and iterates only live entries, and accepts a removed key again', () => {
+      const queue = new IndexedPriorityQueue<string, number>();
+      for (let k = 0; k < 10; k++) queue.push(`k${k}`, k);
+      queue.remove('k3');
+      queue.update('k5', -1);
+      queue.update('k5', -2);
+      expect(queue.size).toBe(9);
+      expect([...queue].map((e) => e.key).sort()).toEqual(
+        ['k0', 'k1', 'k2', 'k4', 'k5', 'k6', 'k7', 'k8', 'k9'].sort(),
+      );
+      expect([...queue].find((e) => e.key === 'k5')?.value).toBe(-2);
+      expect(queue.has('k3')).toBe(false);
+      expect(queue.get('k3')).toBeUndefined();
+      queue.push('k3', 3.5);
+      expect(queue.get('k3')).toBe(3.5);
+      expect(queue.drain().map((e) => e.key)).toEqual([
+        'k5',
+        'k0',
+        'k1',
+        'k2',
+        'k3',
+        'k4',
+        'k6',
+        'k7',
+        'k8',
+        'k9',
+      ]);
+    });
+
+    it('accepts undefined and NaN as keys', () => {
+      const queue = new IndexedPriorityQueue<unknown, number>(ascending);
+      queue.push(undefined, 2);
+      queue.push(Number.NaN, 1);
+      expect(queue.has(undefined)).toBe(true);
+      expect(queue.get(Number.NaN)).toBe(1);
+      expect(codeOf(() => queue.push(undefined, 0))).toBe('INVALID_ARGUMENT');
+      expect(queue.pop()?.key).toBeNaN();
+      expect(queue.peek()).toEqual({ key: undefined, value: 2 });
+      expect(queue.remove(undefined)).toBe(true);
+      expect(queue.size).toBe(0);
+    });
+
+    it.each([false, true])('matches the model under heavy update/remove churn (numeric: %s)', (numeric) => {
+      const key = fc.integer({ min: 0, max: 39 }).map((k) => `k${k}`);
+      const value = fc.integer({ min: 0, max: 6 });
+      const op: fc.Arbitrary<Op> = fc.oneof(
+        { weight: 5, arbitrary: fc.record({ kind: fc.constant('push' as const), key, value }) },
+        { weight: 6, arbitrary: fc.record({ kind: fc.constant('update' as const), key, value }) },
+        { weight: 3, arbitrary: fc.record({ kind: fc.constant('remove' as const), key }) },
+        { weight: 1, arbitrary: fc.constant({ kind: 'pop' as const }) },
+        { weight: 1, arbitrary: fc.constant({ kind: 'peek' as const }) },
+      );
+      fc.assert(
+        fc.property(fc.array(op, { minLength: 200, maxLength: 800 }), (ops) => {
+          const queue = numeric
+            ? new IndexedPriorityQueue<string, number>()
+            : new IndexedPriorityQueue<string, number>(ascending);
+          const model = new SortedModel();
+          for (const o of ops) {
+            if (o.kind === 'push') {
+              if (model.has(o.key)) continue;
+              queue.push(o.key, o.value);
+              model.push(o.key, o.value);
+            } else if (o.kind === 'update') {
+              if (!model.has(o.key)) continue;
+              queue.update(o.key, o.value);
+              model.remove(o.key);
+              model.push(o.key, o.value);
+            } else if (o.kind === 'remove') {
+              expect(queue.remove(o.key)).toBe(model.remove(o.key));
+            } else if (o.kind === 'pop') {
+              const popped = queue.pop();
+              expect(popped && { key: popped.key, value: popped.value }).toEqual(model.entries.shift());
+            } else {
+              const head = queue.peek();
+              expect(head && { key: head.key, value: head.value }).toEqual(model.entries[0]);
+            }
+            expect(queue.size).toBe(model.entries.length);
+          }
+          expect(entries(queue.drain())).toEqual(model.entries.map((e) => [e.key, e.value]));
+        }),
+        { numRuns: 60 },
+      );
+    });
+  });
+
   describe('numeric fast path (no comparator)', () => {
     it('orders numbers ascending, FIFO among equal values, through push, update and remove', () => {
       const queue = new IndexedPriorityQueue<string, number>();
