@@ -1,6 +1,5 @@
 import {
-  createLoggedEvent,
-  encodeLoggedEvent,
+  encodeNewLoggedEvent,
   reminderDueEventId,
   reminderDueEventType,
   type ReminderDueData,
@@ -28,7 +27,7 @@ export function reminderDueRecord(reminder: Reminder, firedAt: number): LogRecor
   if (reminder.cancelKey !== null) data.cancellationKey = reminder.cancelKey;
   if (reminder.rule !== null) data.rule = reminder.rule;
   if (reminder.notify !== null) data.notify = reminder.notify as ReminderNotify;
-  const event = createLoggedEvent(
+  const value = encodeNewLoggedEvent(
     {
       id: reminderDueEventId(reminder.id, reminder.dueAt),
       type: reminderDueEventType,
@@ -39,5 +38,5 @@ export function reminderDueRecord(reminder: Reminder, firedAt: number): LogRecor
     },
     { tenant: reminder.tenantId, receivedAt: firedAt, appendedAt: firedAt },
   );
-  return { key: `${reminder.tenantId}:${reminder.customerId}`, value: encodeLoggedEvent(event) };
+  return { key: `${reminder.tenantId}:${reminder.customerId}`, value };
 }

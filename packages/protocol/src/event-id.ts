@@ -31,8 +31,9 @@ export function generateEventId(now: number = Date.now()): string {
     globalThis.crypto.getRandomValues(randomPool);
     poolOffset = 0;
   }
+  // No closure and no subarray per id: at batch rates their allocations showed in the profile.
   const bytes = idBytes;
-  bytes.set(randomPool.subarray(poolOffset, poolOffset + 10), 6);
+  for (let i = 0; i < 10; i++) bytes[6 + i] = randomPool[poolOffset + i]!;
   poolOffset += 10;
   let ms = Math.max(0, Math.floor(now));
   for (let i = 5; i >= 0; i--) {
@@ -41,27 +42,10 @@ export function generateEventId(now: number = Date.now()): string {
   }
   bytes[6] = (bytes[6]! & 0x0f) | 0x70;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const h = (i: number) => hexByte[bytes[i]!]!;
-  return (
-    h(0) +
-    h(1) +
-    h(2) +
-    h(3) +
-    '-' +
-    h(4) +
-    h(5) +
-    '-' +
-    h(6) +
-    h(7) +
-    '-' +
-    h(8) +
-    h(9) +
-    '-' +
-    h(10) +
-    h(11) +
-    h(12) +
-    h(13) +
-    h(14) +
-    h(15)
-  );
+  let id = '';
+  for (let i = 0; i < 16; i++) {
+    if (i === 4 || i === 6 || i === 8 || i === 10) id += '-';
+    id += hexByte[bytes[i]!]!;
+  }
+  return id;
 }

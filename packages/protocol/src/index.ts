@@ -55,6 +55,7 @@ export {
   createLoggedEvent,
   decodeLoggedEvent,
   encodeLoggedEvent,
+  encodeNewLoggedEvent,
   loggedEventSchema,
   loggedEventVersion,
 } from './logged-event.js';

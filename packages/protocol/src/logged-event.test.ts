@@ -1,7 +1,13 @@
 import { describe, expect, test } from 'vitest';
 import { crmEventSchema } from './crm-event.js';
 import { generateEventId } from './event-id.js';
-import { createLoggedEvent, decodeLoggedEvent, encodeLoggedEvent, type LoggedEvent } from './logged-event.js';
+import {
+  createLoggedEvent,
+  decodeLoggedEvent,
+  encodeLoggedEvent,
+  encodeNewLoggedEvent,
+  type LoggedEvent,
+} from './logged-event.js';
 import { ProtocolError } from './protocol-error.js';
 
 const event = crmEventSchema.parse({
@@ -85,6 +91,23 @@ describe('encodeLoggedEvent / decodeLoggedEvent', () => {
     expect(error.message).toBe('logged event: tenant: required');
     expect(decodeError(JSON.stringify({ v: 1, ...logged, occurredAt: 'soon' })).field).toBe('occurredAt');
     expect(decodeError(JSON.stringify({ v: 1, ...logged, extra: true })).field).toBe('extra');
+  });
+
+  test('encodeNewLoggedEvent writes what createLoggedEvent then encodeLoggedEvent would', () => {
+    const options = { tenant: 'acme', receivedAt: 10, appendedAt: 12, idempotencyKey: 'k"\\' };
+    const withId = { ...event, id: 'evt-own' };
+    expect(decodeLoggedEvent(encodeNewLoggedEvent(withId, options))).toEqual(
+      createLoggedEvent(withId, options),
+    );
+    // No id: the given one, else a new UUIDv7; never a second "id" key.
+    const { id: _none, ...withoutId } = withId;
+    const named = encodeNewLoggedEvent(withoutId, { ...options, id: 'idk-1' });
+    expect(decodeLoggedEvent(named)).toEqual(createLoggedEvent(withoutId, { ...options, id: 'idk-1' }));
+    expect(named.match(/"id":/g)).toHaveLength(1);
+    const generated = decodeLoggedEvent(encodeNewLoggedEvent(withoutId, { tenant: 'acme', receivedAt: 10 }));
+    expect(generated).toMatchObject({ receivedAt: 10, appendedAt: 10 });
+    expect(generated.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/);
+    expect(generated).not.toHaveProperty('idempotencyKey');
   });
 
   test('refuses another envelope version', () => {

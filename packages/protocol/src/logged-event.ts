@@ -41,6 +41,8 @@ export interface LoggedEventOptions {
   appendedAt?: number;
   /** The request's `Idempotency-Key`. @defaultValue none */
   idempotencyKey?: string;
+  /** The id of an event that has none. @defaultValue a new UUIDv7 */
+  id?: string;
 }
 
 /**
@@ -54,7 +56,7 @@ export function createLoggedEvent(event: CrmEvent, options: LoggedEventOptions):
   const receivedAt = options.receivedAt ?? Date.now();
   const logged: LoggedEvent = {
     ...event,
-    id: event.id ?? generateEventId(receivedAt),
+    id: event.id ?? options.id ?? generateEventId(receivedAt),
     tenant: options.tenant,
     receivedAt,
     appendedAt: options.appendedAt ?? receivedAt,
@@ -72,6 +74,31 @@ export function createLoggedEvent(event: CrmEvent, options: LoggedEventOptions):
 export function encodeLoggedEvent(event: LoggedEvent): string {
   // Spliced rather than spread into a new object: the copy cost as much as the stringify.
   return `{"v":${loggedEventVersion},${JSON.stringify(event).slice(1)}`;
+}
+
+/**
+ * The JSON text of `encodeLoggedEvent(createLoggedEvent(event, options))`, written without
+ * building the logged event first: the envelope fields go in as a prefix and the event is
+ * stringified as it is. Copying an event into a new object with more keys made
+ * `JSON.stringify` about four times slower, and ingest and the scheduler encode every event.
+ *
+ * @example
+ * const value = encodeNewLoggedEvent(crmEventSchema.parse(body), { tenant: 'acme', receivedAt: Date.now() });
+ * await log.publish('herald.events', [{ key: `acme:${event.customerId}`, value }]);
+ */
+export function encodeNewLoggedEvent(event: CrmEvent, options: LoggedEventOptions): string {
+  const receivedAt = options.receivedAt ?? Date.now();
+  const appendedAt = options.appendedAt ?? receivedAt;
+  let envelope = `{"v":${loggedEventVersion},"tenant":${JSON.stringify(options.tenant)},"receivedAt":${receivedAt},"appendedAt":${appendedAt}`;
+  if (options.idempotencyKey !== undefined) {
+    envelope += `,"idempotencyKey":${JSON.stringify(options.idempotencyKey)}`;
+  }
+  if (event.id === undefined) {
+    envelope += `,"id":${JSON.stringify(options.id ?? generateEventId(receivedAt))}`;
+  }
+  const body = JSON.stringify(event);
+  // An event always has its type, customer and time, so its text is never `{}`.
+  return `${envelope},${body.slice(1)}`;
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
