@@ -34,6 +34,7 @@ import type { EventLog } from '@herald/transport';
 import { Hono, type Context } from 'hono';
 import { routePath } from 'hono/route';
 import type { Logger } from 'pino';
+import type { Counter, Histogram } from 'prom-client';
 import { Deduplicator, type ClaimResult, type DeduplicatorOptions } from './deduplicator.js';
 import { createIngestMetrics, type IngestMetrics } from './ingest-metrics.js';
 import { mapFailure } from './map-failure.js';
@@ -245,15 +246,30 @@ export function createIngestApp(deps: IngestDeps): IngestApp {
 
   const app = new Hono<Env>();
 
+  // prom-client hashes a labels object on every call; the children of a label set it has seen
+  // are kept instead (a handful: routes × methods × statuses).
+  const requestMetrics = new Map<string, { count: Counter.Internal; duration: Histogram.Internal<string> }>();
+  const requestMetricsOf = (method: string, route: string, status: number) => {
+    const key = `${method} ${route} ${status}`;
+    let children = requestMetrics.get(key);
+    if (children === undefined) {
+      const labels = { method, route, status: String(status) };
+      children = { count: metrics.requests.labels(labels), duration: metrics.requestDuration.labels(labels) };
+      requestMetrics.set(key, children);
+    }
+    return children;
+  };
+
   app.use('*', async (c, next) => {
     const startedAt = performance.now();
     await next();
     const matched = routePath(c as Context, -1);
     const route = c.res.status === 404 && (matched === '*' || matched === '/*') ? 'unmatched' : matched;
-    const labels = { method: c.req.method, route, status: String(c.res.status) };
     const seconds = (performance.now() - startedAt) / 1000;
-    metrics.requests.inc(labels);
-    metrics.requestDuration.observe(labels, seconds);
+    const children = requestMetricsOf(c.req.method, route, c.res.status);
+    children.count.inc();
+    children.duration.observe(seconds);
+    if (!logger.isLevelEnabled('info')) return;
     const apiKey = c.get('apiKey') as ApiKey | undefined;
     logger.info(
       {

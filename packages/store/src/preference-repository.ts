@@ -35,6 +35,9 @@ export interface PreferencesInput {
 }
 
 const p = sql.placeholder;
+
+/** A preferences row as SQLite returns it, opt-outs still JSON text. */
+type PreferenceRow = Omit<typeof preferences.$inferSelect, 'optOuts'> & { optOuts: string };
 const clock = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
 function toMinute(value: string, name: string): number {
@@ -81,7 +84,14 @@ export class PreferenceRepository {
       .returning()
       .prepare();
     const one = and(eq(preferences.tenantId, p('tenantId')), eq(preferences.recipientId, p('recipientId')));
-    this.#get = db.select().from(preferences).where(one).prepare();
+    // Read once per recipient of every notification: a direct statement, as drizzle's
+    // placeholder filling and row mapping cost more than SQLite's lookup.
+    this.#get = db.$client.prepare<{ tenantId: string; recipientId: string }, PreferenceRow>(
+      `SELECT tenant_id AS tenantId, recipient_id AS recipientId, opt_outs AS optOuts,
+         quiet_start_minute AS quietStartMinute, quiet_end_minute AS quietEndMinute,
+         quiet_timezone AS quietTimezone, updated_at AS updatedAt
+       FROM preferences WHERE tenant_id = @tenantId AND recipient_id = @recipientId`,
+    );
     this.#delete = db.delete(preferences).where(one).prepare();
   }
 
@@ -93,7 +103,7 @@ export class PreferenceRepository {
    */
   get(tenantId: string, recipientId: string): Preferences | undefined {
     const row = this.#get.get({ tenantId, recipientId });
-    return row && toPreferences(row);
+    return row && toPreferences({ ...row, optOuts: JSON.parse(row.optOuts) as OptOut[] });
   }
 
   /**
