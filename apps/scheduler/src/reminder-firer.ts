@@ -64,10 +64,11 @@ interface Watermark {
 const refillPage = 128;
 /**
  * Most reminders claimed in one transaction. A claim rewrites each row and its status indexes
- * (~40 µs a row here): a claim of a whole batch held the event loop for tens of milliseconds,
- * and every fire due in that time waited for it.
+ * (~10 µs a row on a quiet machine, several times that on a busy one): a claim of a whole batch
+ * held the event loop for tens of milliseconds, and every fire due in that time waited for it.
+ * At 10,000 fires/s, chunks of 32 gave a lateness p99 of 3–5 ms where chunks of 128 gave 4–7.
  */
-const claimChunk = 128;
+const claimChunk = 32;
 
 /** Whether (dueAt, id, tenantId) comes after the watermark, in the store's paging order. */
 function after(a: Watermark, dueAt: number, tenantId: string, id: string): boolean {
