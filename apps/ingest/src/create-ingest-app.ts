@@ -407,7 +407,10 @@ export function createIngestApp(deps: IngestDeps): IngestApp {
       const toAppend: typeof fresh = [];
       for (const entry of fresh) {
         try {
-          await writeProfile(tenant, entry.item.event, receivedAt, `events[${entry.index}].customer`);
+          // Most events carry no profile change: no promise to wait for then.
+          if (entry.item.event.customer !== undefined) {
+            await writeProfile(tenant, entry.item.event, receivedAt, `events[${entry.index}].customer`);
+          }
           toAppend.push(entry);
         } catch (error) {
           if (!(error instanceof ErrorResponse) || error.status !== 400) throw error;

@@ -7,6 +7,31 @@
  * findTooDeep({ data: { a: [[[]]] } }, 3) // ['data', 'a', 0]
  */
 export function findTooDeep(value: unknown, maxDepth: number): PropertyKey[] | undefined {
+  // Most bodies are fine: check depth without building paths, and build them only to name
+  // the culprit (a batch of 500 events allocated a path and an entries array per object).
+  return exceedsDepth(value, maxDepth) ? pathTooDeep(value, maxDepth) : undefined;
+}
+
+function exceedsDepth(value: unknown, maxDepth: number): boolean {
+  const values: unknown[] = [value];
+  const depths: number[] = [0];
+  while (values.length > 0) {
+    const current = values.pop();
+    const depth = depths.pop()!;
+    if (typeof current !== 'object' || current === null) continue;
+    if (depth >= maxDepth) return true;
+    const children: unknown[] = Array.isArray(current) ? current : Object.values(current);
+    for (const child of children) {
+      if (typeof child === 'object' && child !== null) {
+        values.push(child);
+        depths.push(depth + 1);
+      }
+    }
+  }
+  return false;
+}
+
+function pathTooDeep(value: unknown, maxDepth: number): PropertyKey[] | undefined {
   const stack: { value: unknown; path: PropertyKey[] }[] = [{ value, path: [] }];
   while (stack.length > 0) {
     const { value: current, path } = stack.pop()!;
