@@ -434,13 +434,12 @@ export function createIngestApp(deps: IngestDeps): IngestApp {
     } finally {
       for (const entry of fresh) entry.claim.release();
     }
-    const count = (status: BatchItemResult['status']): number =>
-      results.filter((result) => result.status === status).length;
-    const totals = {
-      accepted: count('accepted'),
-      duplicates: count('duplicate'),
-      rejected: count('rejected'),
-    };
+    const totals = { accepted: 0, duplicates: 0, rejected: 0 };
+    for (const result of results) {
+      if (result.status === 'accepted') totals.accepted += 1;
+      else if (result.status === 'duplicate') totals.duplicates += 1;
+      else totals.rejected += 1;
+    }
     metrics.events.inc({ outcome: 'accepted' }, totals.accepted);
     metrics.events.inc({ outcome: 'duplicate' }, totals.duplicates);
     metrics.events.inc({ outcome: 'rejected' }, totals.rejected);

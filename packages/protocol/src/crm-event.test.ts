@@ -23,6 +23,25 @@ describe('crmEventSchema', () => {
     expect(event.data).toEqual({ orderId: '123', total: 99.5 });
   });
 
+  test('normalises every accepted form of an instant to the same UTC text', () => {
+    const forms = [
+      '2030-01-01T01:00:00.000Z',
+      '2030-01-01T01:00:00Z',
+      '2030-01-01T01:00:00.0Z',
+      '2030-01-01T09:00:00+08:00',
+      '2029-12-31T20:00:00.000-05:00',
+    ];
+    for (const occurredAt of forms) {
+      expect(crmEventSchema.parse({ ...valid, occurredAt }).occurredAt).toBe('2030-01-01T01:00:00.000Z');
+    }
+    expect(crmEventSchema.parse({ ...valid, occurredAt: '2028-02-29T23:59:59.999Z' }).occurredAt).toBe(
+      '2028-02-29T23:59:59.999Z',
+    );
+    expect(crmEventSchema.safeParse({ ...valid, occurredAt: '2030-02-29T00:00:00.000Z' }).success).toBe(
+      false,
+    );
+  });
+
   test('accepts every optional member', () => {
     const event = crmEventSchema.parse({
       ...valid,

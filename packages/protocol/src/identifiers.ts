@@ -49,6 +49,8 @@ export const categorySchema = z
 /** Milliseconds since the Unix epoch (UTC). */
 export const epochMsSchema = z.int().min(0).meta({ description: 'Milliseconds since the Unix epoch (UTC).' });
 
+const normalisedInstant = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
 /** An ISO 8601 instant with `Z` or an offset, normalised to UTC (`2030-01-01T09:00:00.000Z`). */
 export const instantSchema = z.iso
   .datetime({
@@ -59,7 +61,9 @@ export const instantSchema = z.iso
         ? 'invalid date-time (expected ISO 8601 with Z or an offset, e.g. 2030-01-01T09:00:00+08:00)'
         : undefined,
   })
-  .transform((text) => new Date(text).toISOString())
+  // Already in the normalised form (as clients that use toISOString send it): kept as it is,
+  // which skipped a Date parse and format per event.
+  .transform((text) => (normalisedInstant.test(text) ? text : new Date(text).toISOString()))
   .meta({
     description: 'An ISO 8601 instant with `Z` or an offset; stored in UTC.',
     examples: ['2030-01-01T09:00:00+08:00'],
