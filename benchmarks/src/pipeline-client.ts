@@ -24,6 +24,8 @@ export type ClientJob =
       count: number;
       concurrency: number;
       batch: number;
+      /** Events carry their own ids (as a CRM that retries safely sends them), so ingest deduplicates. */
+      withIds?: boolean;
     }
   | { kind: 'sockets'; wsUrl: string; hello?: string; count: number; expected: number };
 
@@ -44,8 +46,9 @@ function post(url: string, headers: Record<string, string>, body: string): Promi
   });
 }
 
-export function eventBody(orderId: string): Record<string, unknown> {
+export function eventBody(orderId: string, id?: string): Record<string, unknown> {
   return {
+    ...(id === undefined ? {} : { id }),
     type: 'order.created',
     customerId: 'bench-customer',
     occurredAt: new Date().toISOString(),
@@ -88,10 +91,14 @@ async function run(job: ClientJob): Promise<unknown> {
       return result;
     }
     case 'saturate': {
+      // Unique per run, so a second run against the same store is not answered as duplicates.
+      const run = `${process.pid}-${Date.now().toString(36)}`;
+      const event = (orderId: string) =>
+        eventBody(orderId, job.withIds === true ? `evt-${run}-${orderId}` : undefined);
       const body = (i: number) =>
         job.batch > 1
-          ? JSON.stringify({ events: Array.from({ length: job.batch }, (_, j) => eventBody(`b-${i}-${j}`)) })
-          : JSON.stringify(eventBody(`s-${i}`));
+          ? JSON.stringify({ events: Array.from({ length: job.batch }, (_, j) => event(`b-${i}-${j}`)) })
+          : JSON.stringify(event(`s-${i}`));
       return saturate(job.count, job.concurrency, (i) => post(job.url, job.headers, body(i)));
     }
     case 'sockets': {
