@@ -33,6 +33,7 @@ const options = {
   events: { type: 'string', default: '5000' },
   rate: { type: 'string', default: '1000' },
   concurrency: { type: 'string', default: '64' },
+  warmup: { type: 'string', default: '1000' },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
@@ -40,7 +41,7 @@ const options = {
 function integer(name: string, value: string, min: number): number {
   const parsed = Number(value);
   if (!Number.isSafeInteger(parsed) || parsed < min)
-    throw new CliError(`--${name} must be an integer ≥ ${min}, got "${value}"`);
+    throw new CliError(`--${name} must be an integer ≥ ${min}, got "${value}"`, 2);
   return parsed;
 }
 
@@ -97,6 +98,7 @@ async function main(): Promise<void> {
         events: integer('events', values.events, 1),
         rate: integer('rate', values.rate, 0),
         concurrency: integer('concurrency', values.concurrency, 1),
+        warmUp: integer('warmup', values.warmup, 0),
         json: values.json,
       });
     case 'help':

@@ -1,9 +1,11 @@
+import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { pino } from 'pino';
-import { runLoad, type LoadResult } from './run-load.js';
+import type { LoadJob, LoadMessage } from './run-load-child.js';
+import { runLoad, type LoadOptions, type LoadResult, type LoadTarget } from './run-load.js';
 import { startHerald } from './start-herald.js';
 import { mintToken, resolveTarget } from './target.js';
 
@@ -15,6 +17,8 @@ export interface BenchCommandOptions {
   events: number;
   rate: number;
   concurrency: number;
+  /** Events sent first and not measured. */
+  warmUp: number;
   json: boolean;
 }
 
@@ -28,9 +32,32 @@ function summary(result: LoadResult, rate: number): string {
 }
 
 /**
+ * Runs the load in a child process (the same runtime and loader as this one): in this process
+ * it shared one event loop with the Herald it measured, and timed its own queueing.
+ */
+function runLoadInChild(target: LoadTarget, options: LoadOptions): Promise<LoadResult> {
+  const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  const child = fork(new URL(`./run-load-child${extension}`, import.meta.url), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const { onProgress, ...rest } = options;
+  return new Promise<LoadResult>((resolve, reject) => {
+    child.on('message', (message: LoadMessage) => {
+      if ('progress' in message) onProgress?.(message.progress);
+      else if ('result' in message) resolve(message.result);
+      else reject(new Error(`the load process failed: ${message.error}`));
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`the load process exited with ${code}`)));
+    child.send({ target, options: rest } satisfies LoadJob);
+  });
+}
+
+/**
  * `herald bench`: sends `order.created` events at a steady rate and times each to its
- * notification on a subscriber's socket. Against `--url` (with its key), or, without one, against
- * a Herald it starts in this process on a temporary directory.
+ * notification on a subscriber's socket, after a warm-up that is not measured. Against `--url`
+ * (with its key), or, without one, against a Herald it starts in this process on a temporary
+ * directory, loaded from a child process.
  */
 export async function commandBench(options: BenchCommandOptions): Promise<void> {
   let own: Awaited<ReturnType<typeof startHerald>> | undefined;
@@ -53,12 +80,14 @@ export async function commandBench(options: BenchCommandOptions): Promise<void> 
   });
   if (!options.json) bar.start(options.events, 0, { sent: 0, received: 0, failed: 0 });
   try {
-    const result = await runLoad(
+    const load = own === undefined ? runLoad : runLoadInChild;
+    const result = await load(
       { url: target.url, apiKey: target.apiKey, token: await mintToken(target, subscriber), subscriber },
       {
         events: options.events,
         rate: options.rate,
         concurrency: options.concurrency,
+        warmUp: options.warmUp,
         onProgress: (progress) => {
           if (!options.json) bar.update(progress.received, progress);
         },

@@ -12,7 +12,7 @@ export function helpText(): string {
     '          [--webhook-url URL --webhook-secret SECRET]  (the webhook channel, signed HMAC-SHA256)',
     '  send    post one CRM event   [--type order.created] [--customer ID] [--data JSON] [--priority P]',
     '  tail    print a subscriber’s notifications live   [--subscriber ID | --token JWT] [--json]',
-    '  bench   time events to the socket   [--events 5000] [--rate 1000] [--concurrency 64] [--json]',
+    '  bench   time events to the socket   [--events 5000] [--rate 1000] [--warmup 1000] [--concurrency 64] [--json]',
     '          (without --url it starts its own Herald on a temporary directory)',
     '  help    show this text',
     '',

@@ -1,3 +1,5 @@
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { Histogram } from '@herald/core';
 import { createHeraldClient } from '@herald/client';
 import WebSocket from 'ws';
@@ -19,6 +21,11 @@ export interface LoadOptions {
   rate: number;
   /** Requests in flight at once. @defaultValue 64 */
   concurrency?: number;
+  /**
+   * Events sent first, at the same rate, and not measured: a fresh process compiles its code
+   * and fills its caches on the first requests. @defaultValue 0
+   */
+  warmUp?: number;
   /** How long to wait for the last notifications after the last send, in ms. @defaultValue 10_000 */
   drainMs?: number;
   /** Called as events are sent and notifications arrive. */
@@ -37,13 +44,36 @@ export interface LoadResult {
   latencyMs: { p50: number; p90: number; p99: number; max: number };
 }
 
+/** Posts with a keep-alive agent: `fetch` cost more per request than a small Herald request. */
+function poster(url: string, headers: Record<string, string>) {
+  const secure = url.startsWith('https:');
+  const agent = secure ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
+  const send = secure ? httpsRequest : httpRequest;
+  const post = (body: string): Promise<number> =>
+    new Promise((resolve, reject) => {
+      const req = send(
+        url,
+        { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  return { post, close: () => agent.destroy() };
+}
+
 /**
  * Sends `order.created` events for a customer owned by the watched subscriber, at a steady rate,
  * and times each from just before its `POST /v1/events` to its notification on the
- * subscriber's socket — the latency a person sees. Used by `herald bench` and `pnpm bench`.
+ * subscriber's socket — the latency a person sees. Used by `herald bench`, which runs it in a
+ * process of its own so that the load does not share the measured server's event loop.
  *
  * @example
- * const result = await runLoad(target, { events: 5000, rate: 1000 });
+ * const result = await runLoad(target, { events: 5000, rate: 1000, warmUp: 1000 });
  * console.log(result.latencyMs.p99, result.lost);
  */
 export async function runLoad(target: LoadTarget, options: LoadOptions): Promise<LoadResult> {
@@ -57,45 +87,75 @@ export async function runLoad(target: LoadTarget, options: LoadOptions): Promise
   if (!owner.ok)
     throw new Error(`could not create the bench customer: HTTP ${owner.status} ${await owner.text()}`);
 
-  const sentAt = new Map<string, number>();
-  const latency = new Histogram();
-  let sent = 0;
-  let accepted = 0;
-  let failed = 0;
-  let received = 0;
-  const progress = () => options.onProgress?.({ sent, received, failed });
-
   await using client = createHeraldClient({
     url: target.url,
     token: target.token,
     WebSocket,
     reconnect: false,
   });
+  const { post, close } = poster(`${target.url}/v1/events`, headers);
+  try {
+    let onNotification: ((orderId: string) => void) | undefined;
+    client.on('notification', (notification) => {
+      const orderId = notification.data['orderId'];
+      if (typeof orderId === 'string') onNotification?.(orderId);
+    });
+    await client.connect();
+    const run = (phase: string, events: number, onProgress: LoadOptions['onProgress']) =>
+      sendAndTime({ customer, phase, events, options, post, onProgress }, (handler) => {
+        onNotification = handler;
+      });
+    if ((options.warmUp ?? 0) > 0) await run('warm', options.warmUp ?? 0, undefined);
+    return await run('measured', options.events, options.onProgress);
+  } finally {
+    close();
+  }
+}
+
+/** One paced phase of a load run: sends `events` and times each to its notification. */
+async function sendAndTime(
+  phase: {
+    customer: string;
+    /** Part of every order id, so a late notification of another phase never counts. */
+    phase: string;
+    events: number;
+    options: LoadOptions;
+    post: (body: string) => Promise<number>;
+    onProgress: LoadOptions['onProgress'];
+  },
+  listen: (handler: (orderId: string) => void) => void,
+): Promise<LoadResult> {
+  const { customer, events, options, post } = phase;
+  const sentAt = new Map<string, number>();
+  const latency = new Histogram();
+  let sent = 0;
+  let accepted = 0;
+  let failed = 0;
+  let received = 0;
+  const progress = () => phase.onProgress?.({ sent, received, failed });
   let allReceived: (() => void) | undefined;
-  client.on('notification', (notification) => {
-    const orderId = notification.data['orderId'];
-    const started = typeof orderId === 'string' ? sentAt.get(orderId) : undefined;
+  listen((orderId) => {
+    const started = sentAt.get(orderId);
     if (started === undefined) return;
-    sentAt.delete(orderId as string);
+    sentAt.delete(orderId);
     latency.record(Math.max(1, Math.round((performance.now() - started) * 1000)));
     received += 1;
-    if (received === accepted && sent === options.events) allReceived?.();
+    if (received === accepted && sent === events) allReceived?.();
     progress();
   });
-  await client.connect();
 
   const concurrency = options.concurrency ?? 64;
   const interval = options.rate > 0 ? 1000 / options.rate : 0;
   const begin = performance.now();
   const inFlight = new Set<Promise<void>>();
-  for (let i = 0; i < options.events; i++) {
+  for (let i = 0; i < events; i++) {
     if (interval > 0) {
       const due = begin + i * interval;
       const wait = due - performance.now();
       if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
     }
     while (inFlight.size >= concurrency) await Promise.race(inFlight);
-    const orderId = `${customer}-${i}`;
+    const orderId = `${customer}-${phase.phase}-${i}`;
     const body = JSON.stringify({
       type: 'order.created',
       customerId: customer,
@@ -104,10 +164,9 @@ export async function runLoad(target: LoadTarget, options: LoadOptions): Promise
     });
     sentAt.set(orderId, performance.now());
     sent += 1;
-    const request = fetch(`${target.url}/v1/events`, { method: 'POST', headers, body })
-      .then(async (response) => {
-        await response.body?.cancel();
-        if (response.status === 202) accepted += 1;
+    const request = post(body)
+      .then((status) => {
+        if (status === 202) accepted += 1;
         else {
           failed += 1;
           sentAt.delete(orderId);

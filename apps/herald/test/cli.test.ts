@@ -75,15 +75,17 @@ describe('the herald command', () => {
   }, 120_000);
 
   it('benchmarks its own Herald and prints throughput and percentiles', async () => {
-    const run = herald(['bench', '--events', '200', '--rate', '400', '--json']);
+    const run = herald(['bench', '--events', '200', '--rate', '400', '--warmup', '100', '--json']);
     expect(await run.exited, run.output().stderr).toBe(0);
     const result = JSON.parse(run.output().stdout) as {
+      sent: number;
       accepted: number;
       received: number;
       lost: number;
       latencyMs: { p50: number; p99: number };
     };
-    expect(result).toMatchObject({ accepted: 200, received: 200, lost: 0 });
+    // The warm-up's 100 events are sent first and left out of every figure.
+    expect(result).toMatchObject({ sent: 200, accepted: 200, received: 200, lost: 0 });
     expect(result.latencyMs.p99).toBeGreaterThanOrEqual(result.latencyMs.p50);
     expect(result.latencyMs.p50).toBeGreaterThan(0);
   }, 120_000);
@@ -95,6 +97,9 @@ describe('the herald command', () => {
     const option = herald(['start', '--colour']);
     expect(await option.exited).toBe(2);
     expect(option.output().stderr).toContain("Unknown option '--colour'");
+    const warmUp = herald(['bench', '--warmup', 'lots']);
+    expect(await warmUp.exited).toBe(2);
+    expect(warmUp.output().stderr).toContain('--warmup must be an integer ≥ 0, got "lots"');
     const empty = mkdtempSync(join(tmpdir(), 'herald-cli-'));
     dirs.push(empty);
     const noKey = herald(['send', '--data-dir', empty]);
