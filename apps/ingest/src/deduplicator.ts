@@ -92,10 +92,11 @@ export class Deduplicator {
 
   /**
    * Checks the keys of one event (its id, and its `Idempotency-Key` if any). A duplicate when
-   * any was processed (no keys — an id Herald generated — is never one, and records nothing); otherwise the keys are held in flight until `release`, and `commit`
-   * records them as processed (call it only once the event is durable in the log). Commits of
-   * one event-loop turn are written together, in one transaction: from `commit` on, the keys
-   * count as processed here; a failed write goes to `onCommitError`.
+   * any was processed (no keys — an id Herald generated — is never one, and records nothing);
+   * otherwise the keys are held in flight until `release`, and `commit` records them as
+   * processed (call it only once the event is durable in the log). Commits of one event-loop
+   * turn are written together, in one transaction: from `commit` on, the keys count as
+   * processed here; a failed write goes to `onCommitError`.
    *
    * @example
    * const claim = await dedup.claim('acme', ['evt-1']);
