@@ -147,6 +147,29 @@ describe.each(storeTargets)('reminders on $name', (target) => {
     );
   });
 
+  it('returns claimed reminders whole, exactly as get reads them', async () => {
+    await using store = openWithTenant(target);
+    store.reminders.create({
+      ...reminder('full', 100),
+      customerId: 'cust-9',
+      recordRef: 'order:9',
+      cancelKey: 'order:9:payment-due',
+      recurrence: { kind: 'rrule', rule: 'FREQ=DAILY' },
+      timezone: 'Europe/Paris',
+      missedFirePolicy: 'fire_if_late_within',
+      lateWithinMs: 60_000,
+      rule: 'payment-due',
+      notify: { recipients: [{ user: 'rep-1' }], title: 'Pay' },
+      payload: { title: 'Payment due', nested: { amount: 10 } },
+    });
+    store.reminders.create(reminder('plain', 200));
+    const claimed = store.reminders.claimDue(1000, 'scheduler-a', 30_000, 10);
+    expect(claimed.map((r) => r.id)).toEqual(['full', 'plain']);
+    for (const one of claimed) expect(one).toStrictEqual(store.reminders.get('acme', one.id));
+    expect(claimed[0]).toMatchObject({ notify: { title: 'Pay' }, payload: { nested: { amount: 10 } } });
+    expect(claimed[1]!.notify).toBeNull();
+  });
+
   it('lets another owner take over an expired lease, and only the holder finish', async () => {
     await using store = openWithTenant(target);
     store.reminders.create(reminder('r1', 0));
