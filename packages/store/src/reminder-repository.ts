@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, eq, gt, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { assertArgument, assertTime } from './assert-argument.js';
 import { isTimeZone } from './is-time-zone.js';
+import { limitParameter } from './limit-parameter.js';
 import {
   missedFirePolicies,
   recurrenceKinds,
@@ -110,24 +111,6 @@ function assertLimit(limit: number): void {
     Number.isSafeInteger(limit) && limit > 0 && limit <= maxPage,
     `limit must be an integer from 1 to ${maxPage}, got ${limit}`,
   );
-}
-
-/** Every column of a reminder, named as `Reminder` names them, for direct statements. */
-const reminderColumns = `tenant_id AS tenantId, id, customer_id AS customerId, record_ref AS recordRef,
-  cancel_key AS cancelKey, due_at AS dueAt, timezone, recurrence_kind AS recurrenceKind, recurrence,
-  missed_fire_policy AS missedFirePolicy, late_within_ms AS lateWithinMs, rule, notify, payload, status,
-  attempts, last_error AS lastError, lease_owner AS leaseOwner, lease_until AS leaseUntil,
-  created_at AS createdAt, updated_at AS updatedAt, fired_at AS firedAt`;
-
-/** A reminder row as a direct statement returns it: its JSON columns still text. */
-type ReminderRow = Omit<Reminder, 'notify' | 'payload'> & { notify: string | null; payload: string };
-
-/** Parses the JSON columns in place: a copy per row was garbage at thousands of claims a second. */
-function toReminder(row: ReminderRow): Reminder {
-  const reminder = row as unknown as Reminder;
-  reminder.notify = row.notify === null ? null : (JSON.parse(row.notify) as Record<string, unknown>);
-  reminder.payload = JSON.parse(row.payload) as Record<string, unknown>;
-  return reminder;
 }
 
 function byDue(a: Reminder, b: Reminder): number {
@@ -247,23 +230,27 @@ export class ReminderRepository {
     // Each branch walks its own index in order and stops at `limit`, so a large backlog after
     // downtime costs no more per claim than an empty one (one OR over both would sort it all).
     // Plain column names: qualified ones would bind to the outer UPDATE and correlate the subquery.
-    // A direct statement: at 10,000 fires a second, drizzle's mapping of the returned rows cost
-    // ~3 µs a reminder and its intermediate arrays a good part of the garbage collector's work.
-    const limit = 'CAST(@limit AS INTEGER)';
-    this.#claim = db.$client.prepare<ClaimParams, ReminderRow>(
-      `UPDATE reminders SET status = 'claimed', lease_owner = @owner, lease_until = @now + @leaseMs,
-         attempts = attempts + 1, updated_at = @now
-       WHERE rowid IN (SELECT rid FROM (
-         SELECT * FROM (SELECT rowid AS rid, due_at AS due FROM reminders
-           WHERE status = 'pending' AND due_at <= @dueBy ORDER BY due_at LIMIT ${limit})
-         UNION ALL
-         SELECT * FROM (SELECT rowid AS rid, due_at AS due FROM reminders
-           WHERE status = 'claimed' AND lease_until <= @now ORDER BY lease_until LIMIT ${limit})
-         ORDER BY due LIMIT ${limit}))
-       RETURNING ${reminderColumns}`,
-    );
+    const claimable = sql`SELECT rid FROM (
+        SELECT * FROM (SELECT rowid AS rid, due_at AS due FROM reminders
+          WHERE status = 'pending' AND due_at <= ${p('dueBy')} ORDER BY due_at LIMIT ${limitParameter})
+        UNION ALL
+        SELECT * FROM (SELECT rowid AS rid, due_at AS due FROM reminders
+          WHERE status = 'claimed' AND lease_until <= ${p('now')} ORDER BY lease_until LIMIT ${limitParameter})
+        ORDER BY due LIMIT ${limitParameter})`;
+    this.#claim = db
+      .update(r)
+      .set({
+        status: 'claimed',
+        leaseOwner: param('owner'),
+        leaseUntil: sql`${p('now')} + ${p('leaseMs')}`,
+        attempts: sql`${r.attempts} + 1`,
+        updatedAt: param('now'),
+      })
+      .where(sql`rowid IN (${claimable})`)
+      .returning()
+      .prepare();
     const claimTransaction = db.$client.transaction((params: ClaimParams) =>
-      this.#claim.all(params).map(toReminder).sort(byDue),
+      this.#claim.all(params).sort(byDue),
     );
     this.#claimTransaction = (params: ClaimParams) => claimTransaction.immediate(params);
     this.#fired = db
