@@ -12,19 +12,20 @@ export interface CreateEventLogOptions extends EmbeddedLogOptions {
   kafka?: Omit<KafkaLogOptions, 'brokers'>;
 }
 
-function numberParam(params: URLSearchParams, name: string): number | undefined {
+function numberParam(params: URLSearchParams, name: string, min = 1): number | undefined {
   const raw = params.get(name);
   if (raw === null) return undefined;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) {
-    throw new TransportError('INVALID_URL', `The log URL setting ${name}=${raw} must be a positive integer.`);
+  if (raw.trim() === '' || !Number.isInteger(value) || value < min) {
+    const expected = min === 1 ? 'a positive integer' : `an integer of at least ${min}`;
+    throw new TransportError('INVALID_URL', `The log URL setting ${name}=${raw} must be ${expected}.`);
   }
   return value;
 }
 
 /**
  * Opens the event log a URL names, loading only that driver. Settings in the URL
- * (`?partitions=8`) fill in what `options` leaves out.
+ * (`?partitions=8`, `?commitIntervalMs=0`) fill in what `options` leaves out.
  *
  * @example
  * const log = await createEventLog('sqlite:./data/herald.db');
@@ -33,9 +34,11 @@ function numberParam(params: URLSearchParams, name: string): number | undefined 
 export async function createEventLog(url: string, options: CreateEventLogOptions = {}): Promise<EventLog> {
   const location = parseLogUrl(url);
   const partitions = options.defaultPartitions ?? numberParam(location.params, 'partitions');
+  const commitIntervalMs = options.commitIntervalMs ?? numberParam(location.params, 'commitIntervalMs', 0);
   const embedded: EmbeddedLogOptions = {
     ...options,
     ...(partitions === undefined ? {} : { defaultPartitions: partitions }),
+    ...(commitIntervalMs === undefined ? {} : { commitIntervalMs }),
   };
   switch (location.driver) {
     case 'memory': {

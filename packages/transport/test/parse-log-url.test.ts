@@ -42,7 +42,11 @@ describe('parseLogUrl', () => {
     await expect(createEventLog('sqlite::memory:?synchronous=sometimes')).rejects.toMatchObject({
       code: 'INVALID_URL',
     });
-    await using log = await createEventLog('memory:?partitions=3');
+    await expect(createEventLog('memory:?commitIntervalMs=-1')).rejects.toThrow(
+      /commitIntervalMs=-1 must be an integer of at least 0/,
+    );
+    await expect(createEventLog('memory:?commitIntervalMs=')).rejects.toMatchObject({ code: 'INVALID_URL' });
+    await using log = await createEventLog('memory:?partitions=3&commitIntervalMs=0');
     expect(log.driver).toBe('memory');
   });
 });
