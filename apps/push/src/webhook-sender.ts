@@ -194,24 +194,20 @@ export class WebhookSender {
   }
 
   #resume(tenant: string, notificationId: string, attempt: number, lastError: string | null): void {
-    const key = { tenantId: tenant, notificationId, channel };
     const notification = this.#sources.load(tenant, notificationId);
     const endpoint = this.#sources.endpointFor(tenant);
-    const reason =
+    if (attempt <= this.#maxAttempts && notification !== undefined && endpoint !== undefined) {
+      this.#enqueue({ endpoint, notification, body: bodyOf(notification), attempt });
+      return;
+    }
+    const error =
       attempt > this.#maxAttempts
         ? (lastError ?? 'retry budget spent')
         : notification === undefined
           ? 'the notification is no longer in the inbox'
-          : endpoint === undefined
-            ? 'no webhook endpoint for the tenant'
-            : undefined;
-    if (reason !== undefined || notification === undefined || endpoint === undefined) {
-      const error = reason ?? 'cannot be sent';
-      this.#store.deliveries.markFailed(key, error);
-      this.#sources.onOutcome({ notificationId, tenant, status: 'failed', attempts: attempt - 1, error });
-      return;
-    }
-    this.#enqueue({ endpoint, notification, body: bodyOf(notification), attempt });
+          : 'no webhook endpoint for the tenant';
+    this.#store.deliveries.markFailed({ tenantId: tenant, notificationId, channel }, error);
+    this.#sources.onOutcome({ notificationId, tenant, status: 'failed', attempts: attempt - 1, error });
   }
 
   #enqueue(job: Job): void {
