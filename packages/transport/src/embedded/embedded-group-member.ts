@@ -4,6 +4,7 @@ import { InFlightBatches } from '../in-flight-batches.js';
 import type { ConsumedBatch, ConsumedRecord, SubscribeOptions, Subscription } from '../event-log.js';
 import type { AppendNotifier } from './append-notifier.js';
 import type { LogStorage } from './log-storage.js';
+import { PacedCommits } from './paced-commits.js';
 
 /** Waits for `settled`, or `ms` at most. */
 async function settledOrAfter(settled: Promise<unknown>, ms: number): Promise<void> {
@@ -127,29 +128,9 @@ export class EmbeddedGroupMember implements Subscription {
       if (!storage.commit(this.group, this.topic, partition, this.id, offset, now())) return;
     }
     const inFlight = new InFlightBatches(subscribe.maxInFlightBatches ?? 1);
-    // A commit is a write transaction of its own: at a steady trickle (one record per batch) it
-    // cost as much as the record. Handled offsets wait up to `commitIntervalMs` and go in
-    // together; a crash in between hands those records out again, which at-least-once allows.
-    // The first batch after a quiet spell commits at once: a trickle slower than one batch per
-    // interval commits as before; only a busy partition spaces its commits out.
-    let uncommitted: number | undefined;
-    let committedAt = Number.NEGATIVE_INFINITY;
-    const commit = (): boolean => {
-      if (uncommitted === undefined) return true;
-      const next = uncommitted;
-      uncommitted = undefined;
-      committedAt = performance.now();
-      return storage.commit(this.group, this.topic, partition, this.id, next, now());
-    };
-    const commitDue = (next: number | undefined): boolean => {
-      if (next !== undefined) uncommitted = next;
-      return performance.now() - committedAt < commitIntervalMs || commit();
-    };
-    // Waiting with handled offsets not yet committed: wake in time to commit them.
-    const commitWaitMs = (longest: number): number =>
-      uncommitted === undefined
-        ? longest
-        : Math.max(0, Math.min(longest, committedAt + commitIntervalMs - performance.now()));
+    const commits = new PacedCommits(commitIntervalMs, (next) =>
+      storage.commit(this.group, this.topic, partition, this.id, next, now()),
+    );
     let readFrom = offset;
     // The last read reached the end of the partition at this count of this process's appends:
     // until the count moves, reading again would find nothing but other processes' records,
@@ -159,11 +140,12 @@ export class EmbeddedGroupMember implements Subscription {
     let readAt = 0;
     while (!signal.aborted) {
       const delivered = inFlight.takeDelivered();
-      if (delivered.stopped || !commitDue(delivered.commit)) break;
+      if (delivered.stopped || !commits.offer(delivered.commit)) break;
       if (inFlight.full) {
         const settled = inFlight.oldestSettled();
-        if (uncommitted === undefined) await settled;
-        else await settledOrAfter(settled, commitWaitMs(commitIntervalMs));
+        // With handled offsets waiting, wake in time to commit them.
+        if (commits.pending) await settledOrAfter(settled, commits.waitMs(commitIntervalMs));
+        else await settled;
         continue;
       }
       const appends = notifier.appendCount(this.topic, partition);
@@ -175,9 +157,7 @@ export class EmbeddedGroupMember implements Subscription {
         readToEndAt = records.length < maxBatchSize ? appends : undefined;
       }
       if (records.length === 0) {
-        const waitMs = commitWaitMs(
-          Math.max(0, Math.min(pollIntervalMs, readAt + pollIntervalMs - performance.now())),
-        );
+        const waitMs = commits.waitMs(Math.max(0, readAt + pollIntervalMs - performance.now()));
         const appended = notifier.wait(this.topic, partition, waitMs, signal);
         await (inFlight.size === 0 ? appended : Promise.race([appended, inFlight.oldestSettled()]));
         continue;
@@ -190,8 +170,7 @@ export class EmbeddedGroupMember implements Subscription {
     }
     // Leaving: handlers still running finish (or give up retrying), and what they finished is committed.
     const delivered = await inFlight.settleAll();
-    if (delivered.commit !== undefined) uncommitted = delivered.commit;
-    commit();
+    commits.flush(delivered.commit);
   }
 
   close(): Promise<void> {
