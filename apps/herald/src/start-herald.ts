@@ -136,9 +136,11 @@ export async function startHerald(options: StartOptions): Promise<RunningHerald>
   answerErrorsAsJson(ops, logger);
   ops.get('/healthz', (c) => c.json({ status: 'ok' }));
   ops.get('/readyz', async (c) => {
+    const answersReady = async (app: { request(path: string): Response | Promise<Response> }) =>
+      (await app.request('/readyz')).status === 200;
     const [ingestReady, pushReady, schedulerReadiness] = await Promise.all([
-      (async () => (await ingest.app.request('/readyz')).status === 200)(),
-      (async () => (await push.app.request('/readyz')).status === 200)(),
+      answersReady(ingest.app),
+      answersReady(push.app),
       scheduler.readiness(),
     ]);
     const apps = { ingest: ingestReady, push: pushReady, scheduler: schedulerReadiness.ready };
