@@ -1,4 +1,4 @@
-import { Histogram, IndexedPriorityQueue } from '@herald/core';
+import { Histogram, IndexedPriorityQueue, PriorityQueue } from '@herald/core';
 import type { Reminder, Store } from '@herald/store';
 import type { EventLog, LogRecord } from '@herald/transport';
 import type { Logger } from 'pino';
@@ -76,6 +76,15 @@ const claimChunk = 32;
  */
 const catchUpChunk = 128;
 
+/** A reminder's key in the queue and the hand: unique across tenants. */
+function keyFor(tenantId: string, id: string): string {
+  return `${tenantId}\u0000${id}`;
+}
+
+function keyOf(reminder: { tenantId: string; id: string }): string {
+  return keyFor(reminder.tenantId, reminder.id);
+}
+
 /** Whether (dueAt, id, tenantId) comes after the watermark, in the store's paging order. */
 function after(a: Watermark, dueAt: number, tenantId: string, id: string): boolean {
   if (dueAt !== a.dueAt) return dueAt > a.dueAt;
@@ -98,10 +107,17 @@ function after(a: Watermark, dueAt: number, tenantId: string, id: string): boole
  */
 export class ReminderFirer {
   readonly #o: ReminderFirerOptions;
-  readonly #queue = new IndexedPriorityQueue<string, number>((a, b) => a - b);
+  readonly #queue = new IndexedPriorityQueue<string, number>(); // due times: the numeric fast path
   readonly #lateness = new Histogram();
   /** Claimed ahead, waiting for their due time; at most `batchSize`. */
   readonly #inHand = new Map<string, Reminder>();
+  /**
+   * The same reminders in due order, so a fire takes the due ones off the top instead of scanning
+   * (and allocating an entry per reminder in hand) a thousand times a second. Lazy: one that left
+   * `#inHand` (moved, cancelled) stays here until it surfaces and is skipped; it was due within
+   * `claimAheadMs`, so that is soon.
+   */
+  readonly #inHandByDue = new PriorityQueue<Reminder>((a, b) => a.dueAt - b.dueAt);
   #watermark: Watermark = { dueAt: Number.NEGATIVE_INFINITY, tenantId: '', id: '' };
   #timer: unknown;
   #timerAt = Number.POSITIVE_INFINITY;
@@ -130,7 +146,7 @@ export class ReminderFirer {
 
   /** A reminder was created or moved to `dueAt` here: hold it if it falls within what is loaded. */
   track(tenantId: string, id: string, dueAt: number): void {
-    const key = `${tenantId}\u0000${id}`;
+    const key = keyFor(tenantId, id);
     // Moved here, so its claim is gone from the store: it must not fire at the old time.
     this.#inHand.delete(key);
     if (after(this.#watermark, dueAt, tenantId, id)) {
@@ -144,7 +160,7 @@ export class ReminderFirer {
 
   /** A reminder was cancelled here. */
   untrack(tenantId: string, id: string): void {
-    const key = `${tenantId}\u0000${id}`;
+    const key = keyFor(tenantId, id);
     this.#queue.remove(key);
     this.#inHand.delete(key);
   }
@@ -187,6 +203,7 @@ export class ReminderFirer {
       }
     }
     this.#inHand.clear();
+    this.#inHandByDue.clear();
   }
 
   /** Claims and fires everything due now; resolves when no due reminder is left unclaimed. */
@@ -224,7 +241,7 @@ export class ReminderFirer {
           const cursor = this.#watermark.dueAt === Number.NEGATIVE_INFINITY ? undefined : this.#watermark;
           const page = this.#o.store.reminders.pendingDueBefore(target, refillPage, cursor);
           for (const reminder of page) {
-            const key = `${reminder.tenantId}\u0000${reminder.id}`;
+            const key = keyOf(reminder);
             if (this.#queue.has(key)) this.#queue.update(key, reminder.dueAt);
             else this.#queue.push(key, reminder.dueAt);
           }
@@ -275,10 +292,24 @@ export class ReminderFirer {
     // Claim when the head is half the window away, for a whole window: each claim then covers
     // many due times, instead of one claim per millisecond of due reminders.
     if (next !== undefined) next -= this.#o.claimAheadMs / 2;
-    for (const reminder of this.#inHand.values()) {
-      if (next === undefined || reminder.dueAt < next) next = reminder.dueAt;
-    }
+    const firstInHand = this.#firstInHand();
+    if (firstInHand !== undefined && (next === undefined || firstInHand.dueAt < next))
+      next = firstInHand.dueAt;
     return next;
+  }
+
+  /** The reminder in hand due first, dropping those that left the hand since they were claimed. */
+  #firstInHand(): Reminder | undefined {
+    for (let head = this.#inHandByDue.peek(); head !== undefined; head = this.#inHandByDue.peek()) {
+      if (this.#inHand.get(keyOf(head)) === head) return head;
+      this.#inHandByDue.pop();
+    }
+    return undefined;
+  }
+
+  #takeInHand(key: string, reminder: Reminder): void {
+    this.#inHand.set(key, reminder);
+    this.#inHandByDue.push(reminder);
   }
 
   #arm(): void {
@@ -306,10 +337,14 @@ export class ReminderFirer {
       // Fire what is due before claiming more: a claim costs ~10 µs a row, and a fire that is
       // due must not wait behind one.
       const due: Reminder[] = [];
-      for (const [key, reminder] of this.#inHand) {
-        if (reminder.dueAt > now) continue;
-        due.push(reminder);
-        this.#inHand.delete(key);
+      for (
+        let head = this.#firstInHand();
+        head !== undefined && head.dueAt <= now;
+        head = this.#firstInHand()
+      ) {
+        this.#inHandByDue.pop();
+        this.#inHand.delete(keyOf(head));
+        due.push(head);
       }
       if (due.length > 0) {
         await this.#fire(due, now);
@@ -333,9 +368,9 @@ export class ReminderFirer {
         return;
       }
       for (const reminder of claimed) {
-        const key = `${reminder.tenantId}\u0000${reminder.id}`;
+        const key = keyOf(reminder);
         this.#queue.remove(key);
-        this.#inHand.set(key, reminder);
+        this.#takeInHand(key, reminder);
       }
       const overdue = claimed.some((reminder) => reminder.dueAt <= now);
       this.#catchingUp = overdue && claimed.length === room;
@@ -380,10 +415,8 @@ export class ReminderFirer {
     // any instance (this one's own changes already left `inHand`).
     let claimed = inHand;
     try {
-      const held = new Set(
-        store.reminders.stillClaimed(owner, inHand).map((key) => `${key.tenantId}\u0000${key.id}`),
-      );
-      claimed = inHand.filter((reminder) => held.has(`${reminder.tenantId}\u0000${reminder.id}`));
+      const held = new Set(store.reminders.stillClaimed(owner, inHand).map(keyOf));
+      claimed = inHand.filter((reminder) => held.has(keyOf(reminder)));
     } catch (error) {
       // The store did not answer: fire what is in hand (the mark after the append tells the rest).
       logger.warn({ err: error }, 'could not re-check claims before firing');

@@ -151,6 +151,39 @@ describe('firing on a controllable clock', () => {
     expect((await h.dueEvents()).map((event) => event.data.reminderId)).toEqual(['move-me']);
   });
 
+  it('fires reminders moved by a few milliseconds while claimed ahead once each, at their new times', async () => {
+    await using t = await clocked();
+    const { h, clock } = t;
+    for (const [id, inMs] of [
+      ['earlier', 1010],
+      ['steady', 1005],
+      ['later', 1000],
+    ] as const) {
+      await h.request('POST', '/v1/reminders', { id, customerId: 'c', in: `${inMs}ms`, notify });
+    }
+    await clock.advance(980);
+    expect(h.store.reminders.get(h.tenant, 'earlier')?.status).toBe('claimed');
+    // Each is claimed again for its new time; the claims for the old times must not fire.
+    for (const [id, atMs] of [
+      ['earlier', 995],
+      ['later', 1015],
+    ] as const) {
+      const moved = await h.request('PATCH', `/v1/reminders/${id}`, {
+        at: new Date(start + atMs).toISOString(),
+      });
+      expect(moved.status).toBe(200);
+    }
+    await clock.advance(100);
+    const due = await h.dueEvents();
+    expect(due.map((event) => [event.data.reminderId, (event.data.dueAt as number) - start])).toEqual([
+      ['earlier', 995],
+      ['steady', 1005],
+      ['later', 1015],
+    ]);
+    await clock.advance(1000);
+    expect(await h.dueEvents()).toHaveLength(3);
+  });
+
   it('does not fire a reminder claimed ahead by one instance and cancelled or moved through another', async () => {
     const clock = manualClock(start);
     await using store = openStore({ path: ':memory:', now: clock.now });
