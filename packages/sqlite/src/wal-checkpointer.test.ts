@@ -41,6 +41,28 @@ describe('WalCheckpointer', () => {
     db.close();
   });
 
+  it('starts the WAL over under steady writes instead of letting it grow', async () => {
+    const { db, path } = openWal('steady.db');
+    const checkpointer = new WalCheckpointer(db, path, 50);
+    const insert = db.prepare('INSERT INTO rows (text) VALUES (?)');
+    const row = 'x'.repeat(5000); // two WAL pages a commit, at least
+    let written = 0;
+    // A burst of commits every millisecond or so, like a busy service's: a passive checkpoint
+    // never finds the WAL fully copied, so without a restart it would hold every page written.
+    const until = Date.now() + 1500;
+    while (Date.now() < until) {
+      for (let i = 0; i < 10; i++) insert.run(row);
+      written += 10 * row.length;
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    const wal = statSync(`${path}-wal`).size;
+    expect(written).toBeGreaterThan(10_000_000);
+    expect(wal).toBeLessThan(written / 2);
+    expect(db.prepare('SELECT count(*) AS n FROM rows').get()).toEqual({ n: written / row.length });
+    await checkpointer.close();
+    db.close();
+  });
+
   it('gives automatic checkpoints back when the worker cannot open the database', async () => {
     const db = new Database(':memory:');
     const checkpointer = new WalCheckpointer(db, join(dir, 'no', 'such', 'dir', 'x.db'), 50);
