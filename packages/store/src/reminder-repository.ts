@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, eq, gt, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { assertArgument, assertTime } from './assert-argument.js';
 import { isTimeZone } from './is-time-zone.js';
-import { limitParameter } from './limit-parameter.js';
 import {
   missedFirePolicies,
   recurrenceKinds,
@@ -113,6 +112,44 @@ function assertLimit(limit: number): void {
   );
 }
 
+/**
+ * Every reminders column, in the order `reminderFromColumns` reads them: a claim returns them as
+ * raw arrays, which builds a reminder faster than drizzle's row mapping (a 32-row claim on a
+ * 300,000-row store: 0.15 against 0.18 ms) and allocates less — that mapping was a quarter of
+ * what the scheduler allocated at 10,000 fires/s.
+ */
+const reminderColumns = `tenant_id, id, customer_id, record_ref, cancel_key, due_at, timezone, recurrence_kind,
+  recurrence, missed_fire_policy, late_within_ms, rule, notify, payload, status, attempts, last_error,
+  lease_owner, lease_until, created_at, updated_at, fired_at`;
+
+/** A reminder from a raw row of `reminderColumns`. */
+function reminderFromColumns(c: unknown[]): Reminder {
+  return {
+    tenantId: c[0] as string,
+    id: c[1] as string,
+    customerId: c[2] as string,
+    recordRef: c[3] as string | null,
+    cancelKey: c[4] as string | null,
+    dueAt: c[5] as number,
+    timezone: c[6] as string,
+    recurrenceKind: c[7] as Reminder['recurrenceKind'],
+    recurrence: c[8] as string | null,
+    missedFirePolicy: c[9] as Reminder['missedFirePolicy'],
+    lateWithinMs: c[10] as number | null,
+    rule: c[11] as string | null,
+    notify: c[12] === null ? null : (JSON.parse(c[12] as string) as Record<string, unknown>),
+    payload: JSON.parse(c[13] as string) as Record<string, unknown>,
+    status: c[14] as Reminder['status'],
+    attempts: c[15] as number,
+    lastError: c[16] as string | null,
+    leaseOwner: c[17] as string | null,
+    leaseUntil: c[18] as number | null,
+    createdAt: c[19] as number,
+    updatedAt: c[20] as number,
+    firedAt: c[21] as number | null,
+  };
+}
+
 function byDue(a: Reminder, b: Reminder): number {
   return a.dueAt - b.dueAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
@@ -133,7 +170,6 @@ export class ReminderRepository {
   readonly #reschedule;
   readonly #cancel;
   readonly #cancelByKey;
-  readonly #claim;
   readonly #claimTransaction;
   readonly #fired;
   readonly #failed;
@@ -230,27 +266,22 @@ export class ReminderRepository {
     // Each branch walks its own index in order and stops at `limit`, so a large backlog after
     // downtime costs no more per claim than an empty one (one OR over both would sort it all).
     // Plain column names: qualified ones would bind to the outer UPDATE and correlate the subquery.
-    const claimable = sql`SELECT rid FROM (
+    // A direct statement returning raw rows (see reminderColumns); its LIMITs are cast as
+    // limit-parameter.ts explains.
+    const claim = db.$client.prepare<ClaimParams, unknown[]>(`UPDATE reminders
+      SET status = 'claimed', lease_owner = @owner, lease_until = @now + @leaseMs,
+        attempts = attempts + 1, updated_at = @now
+      WHERE rowid IN (SELECT rid FROM (
         SELECT * FROM (SELECT rowid AS rid, due_at AS due FROM reminders
-          WHERE status = 'pending' AND due_at <= ${p('dueBy')} ORDER BY due_at LIMIT ${limitParameter})
+          WHERE status = 'pending' AND due_at <= @dueBy ORDER BY due_at LIMIT CAST(@limit AS INTEGER))
         UNION ALL
         SELECT * FROM (SELECT rowid AS rid, due_at AS due FROM reminders
-          WHERE status = 'claimed' AND lease_until <= ${p('now')} ORDER BY lease_until LIMIT ${limitParameter})
-        ORDER BY due LIMIT ${limitParameter})`;
-    this.#claim = db
-      .update(r)
-      .set({
-        status: 'claimed',
-        leaseOwner: param('owner'),
-        leaseUntil: sql`${p('now')} + ${p('leaseMs')}`,
-        attempts: sql`${r.attempts} + 1`,
-        updatedAt: param('now'),
-      })
-      .where(sql`rowid IN (${claimable})`)
-      .returning()
-      .prepare();
+          WHERE status = 'claimed' AND lease_until <= @now ORDER BY lease_until LIMIT CAST(@limit AS INTEGER))
+        ORDER BY due LIMIT CAST(@limit AS INTEGER)))
+      RETURNING ${reminderColumns}`);
+    claim.raw(true);
     const claimTransaction = db.$client.transaction((params: ClaimParams) =>
-      this.#claim.all(params).sort(byDue),
+      claim.all(params).map(reminderFromColumns).sort(byDue),
     );
     this.#claimTransaction = (params: ClaimParams) => claimTransaction.immediate(params);
     this.#fired = db
