@@ -1,1 +1,1 @@
-export { WalCheckpointer } from './wal-checkpointer.js';
+export { WalCheckpointer, type WalCheckpointerOptions } from './wal-checkpointer.js';

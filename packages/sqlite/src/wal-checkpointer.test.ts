@@ -43,7 +43,7 @@ describe('WalCheckpointer', () => {
 
   it('starts the WAL over under steady writes instead of letting it grow', async () => {
     const { db, path } = openWal('steady.db');
-    const checkpointer = new WalCheckpointer(db, path, 50);
+    const checkpointer = new WalCheckpointer(db, path, 50, { restartAfterPages: 1000 });
     const insert = db.prepare('INSERT INTO rows (text) VALUES (?)');
     const row = 'x'.repeat(5000); // two WAL pages a commit, at least
     let written = 0;
@@ -60,6 +60,17 @@ describe('WalCheckpointer', () => {
     expect(wal).toBeLessThan(written / 2);
     expect(db.prepare('SELECT count(*) AS n FROM rows').get()).toEqual({ n: written / row.length });
     await checkpointer.close();
+    db.close();
+  });
+
+  it('refuses a restart threshold that is not a positive number of pages', () => {
+    const { db, path } = openWal('bad-option.db');
+    for (const restartAfterPages of [0, -1, 1.5, Number.NaN]) {
+      expect(() => new WalCheckpointer(db, path, 50, { restartAfterPages })).toThrow(
+        /restartAfterPages must be a positive integer/,
+      );
+    }
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
     db.close();
   });
 

@@ -12,7 +12,7 @@ db.pragma('busy_timeout = 1000');
 const timer = setInterval(() => {
   try {
     const [passive] = db.pragma('wal_checkpoint(PASSIVE)');
-    if (passive.busy === 0 && passive.log >= workerData.restartAfterFrames) {
+    if (passive.busy === 0 && passive.log >= workerData.restartAfterPages) {
       // Holds writers off while pending, so it waits only briefly for a reader to let go.
       db.pragma('busy_timeout = ' + workerData.restartWaitMs);
       try { db.pragma('wal_checkpoint(RESTART)'); } finally { db.pragma('busy_timeout = 1000'); }
@@ -22,10 +22,20 @@ const timer = setInterval(() => {
 parentPort.on('message', () => { clearInterval(timer); db.close(); process.exit(0); });
 `;
 
-/** WAL pages past which a checkpoint also starts the WAL over (SQLite's own autocheckpoint size). */
-const restartAfterFrames = 1000;
+/**
+ * WAL pages (64 MiB of 4 KiB pages) past which a checkpoint also starts the WAL over. Not much
+ * less: a restart holds writers off for milliseconds, and `herald start` at 1,000 events/s writes
+ * ~2,500 log pages and ~6,500 store pages a second.
+ */
+const defaultRestartAfterPages = 16_384;
 /** Longest a restarting checkpoint waits for readers, holding writers off meanwhile. */
 const restartWaitMs = 20;
+
+/** Tuning for `WalCheckpointer`. */
+export interface WalCheckpointerOptions {
+  /** WAL pages past which a checkpoint starts the WAL over. @defaultValue 16384 (64 MiB) */
+  restartAfterPages?: number;
+}
 
 /**
  * Moves SQLite's WAL checkpoints off the main thread: the connection's automatic
@@ -38,10 +48,10 @@ const restartWaitMs = 20;
  * once everything in it was copied: the file grew without bound (the embedded log's WAL reached
  * 280 MB in five seconds of 10,000 reminder fires a second), and opening it after a crash reads
  * all of it.
- * So once the WAL is past 1,000 pages, a `RESTART` checkpoint follows the passive one: it copies
- * the few pages written meanwhile while writers wait (milliseconds; at most 20 for readers to
- * let go, else it gives up until the next interval), and the next writer starts again at the
- * beginning of the file (58 MB then, one interval's worth).
+ * So once the WAL is past `restartAfterPages`, a `RESTART` checkpoint follows the passive one: it
+ * copies the few pages written meanwhile while writers wait (milliseconds; at most 20 for
+ * readers to let go, else it gives up until the next interval), and the next writer starts again
+ * at the beginning of the file.
  *
  * @example
  * const db = new Database('./data/herald.db');
@@ -56,13 +66,17 @@ export class WalCheckpointer {
   #closing: Promise<void> | undefined;
   #exited = false;
 
-  constructor(db: Database, path: string, intervalMs: number) {
+  constructor(db: Database, path: string, intervalMs: number, options: WalCheckpointerOptions = {}) {
     this.#db = db;
+    const restartAfterPages = options.restartAfterPages ?? defaultRestartAfterPages;
+    if (!Number.isSafeInteger(restartAfterPages) || restartAfterPages < 1) {
+      throw new RangeError(`restartAfterPages must be a positive integer, got ${restartAfterPages}`);
+    }
     try {
       const driverPath = createRequire(import.meta.url).resolve('better-sqlite3');
       this.#worker = new Worker(workerSource, {
         eval: true,
-        workerData: { path, intervalMs, driverPath, restartAfterFrames, restartWaitMs },
+        workerData: { path, intervalMs, driverPath, restartAfterPages, restartWaitMs },
       });
       this.#worker.unref();
       this.#worker.on('error', () => this.#fallBack());
