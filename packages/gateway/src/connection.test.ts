@@ -43,4 +43,33 @@ describe('Connection', () => {
     connections[0]!.send({ ...frame });
     expect(encoded).toHaveLength(3);
   });
+
+  it('writes a frame to an idle connection at the end of the task, before I/O waiting in the loop', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 5)); // idle: no flush in the last ms
+    const order: string[] = [];
+    const written: string[][] = [];
+    const connection = new Connection('acme', 'rep-7', transport('ws', written, []), limits, {
+      ...hooks,
+      onFramesWritten: () => order.push('written'),
+    });
+    setImmediate(() => order.push('immediate queued before'));
+    connection.send({ type: 'resume-complete', count: 0, lastSeq: 0 });
+    await connection.whenFlushed();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order).toEqual(['written', 'immediate queued before']);
+  });
+
+  it('coalesces frames that follow a flush closely into one write for the loop turn', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const written: string[][] = [];
+    const connection = new Connection('acme', 'rep-7', transport('ws', written, []), limits, hooks);
+    connection.send({ type: 'resume-complete', count: 0, lastSeq: 0 });
+    await connection.whenFlushed();
+    // A burst right after: it waits for setImmediate and leaves together.
+    for (let i = 1; i <= 50; i++) connection.send({ type: 'resume-complete', count: i, lastSeq: i });
+    await Promise.resolve();
+    expect(written).toHaveLength(1);
+    await connection.whenFlushed();
+    expect(written.map((batch) => batch.length)).toEqual([1, 50]);
+  });
 });

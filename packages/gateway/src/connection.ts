@@ -35,27 +35,42 @@ const recentLiveLimit = 4096;
 const encodings = new WeakMap<ServerFrame, { ws?: string; sse?: string }>();
 
 /**
- * Connections with frames to flush this turn, flushed together by one `setImmediate`: a
- * notification to thousands of sockets schedules one callback, not one per socket.
+ * Connections with frames to flush, flushed together by one callback: a notification to
+ * thousands of sockets schedules one callback, not one per socket.
  */
 let flushes: (() => void)[] = [];
+let lastFlushAt = Number.NEGATIVE_INFINITY;
+/**
+ * After this long since the last flush ended, the next one runs as a microtask (at the end of the
+ * task that queued the frame) instead of after the rest of the event loop's I/O: at 1,000
+ * events/s the median event → socket time went from 0.79–0.84 to 0.69–0.78 ms. Under load,
+ * flushes come closer together than this and wait for `setImmediate`, so a burst still leaves in
+ * one write per socket (flushing every burst at once cut fan-out from ~940,000 to ~130,000
+ * frames/s).
+ */
+const idleFlushMs = 1;
+
+function flushAll(): void {
+  const due = flushes;
+  flushes = [];
+  let failure: Error | undefined;
+  for (const run of due) {
+    try {
+      run();
+    } catch (error) {
+      // Every other connection still flushes; the failure surfaces as before, once.
+      failure ??= error instanceof Error ? error : new Error(String(error));
+    }
+  }
+  // From its end: writing to thousands of sockets can itself take longer than `idleFlushMs`.
+  lastFlushAt = performance.now();
+  if (failure !== undefined) throw failure;
+}
 
 function flushSoon(flush: () => void): void {
   if (flushes.push(flush) > 1) return;
-  setImmediate(() => {
-    const due = flushes;
-    flushes = [];
-    let failure: Error | undefined;
-    for (const run of due) {
-      try {
-        run();
-      } catch (error) {
-        // Every other connection still flushes; the failure surfaces as before, once.
-        failure ??= error instanceof Error ? error : new Error(String(error));
-      }
-    }
-    if (failure !== undefined) throw failure;
-  });
+  if (performance.now() - lastFlushAt > idleFlushMs) queueMicrotask(flushAll);
+  else setImmediate(flushAll);
 }
 
 /** `transport.encode(frame)`, done once per frame object and transport kind. */
