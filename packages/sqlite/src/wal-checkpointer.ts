@@ -47,11 +47,10 @@ export interface WalCheckpointerOptions {
  * writes a passive checkpoint never catches the writer, and SQLite starts the WAL over only
  * once everything in it was copied: the file grew without bound (the embedded log's WAL reached
  * 280 MB in five seconds of 10,000 reminder fires a second), and opening it after a crash reads
- * all of it.
- * So once the WAL is past `restartAfterPages`, a `RESTART` checkpoint follows the passive one: it
- * copies the few pages written meanwhile while writers wait (milliseconds; at most 20 for
- * readers to let go, else it gives up until the next interval), and the next writer starts again
- * at the beginning of the file.
+ * all of it. So once the WAL is past `restartAfterPages`, a `RESTART` checkpoint follows the
+ * passive one: it copies the few pages written meanwhile while writers wait (milliseconds; at
+ * most 20 for readers to let go, else it gives up until the next interval), and the next writer
+ * starts again at the beginning of the file.
  *
  * @example
  * const db = new Database('./data/herald.db');
