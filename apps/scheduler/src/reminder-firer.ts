@@ -292,8 +292,8 @@ export class ReminderFirer {
     // Claim when the head is half the window away, for a whole window: each claim then covers
     // many due times, instead of one claim per millisecond of due reminders.
     if (next !== undefined) next -= this.#o.claimAheadMs / 2;
-    const firstInHand = this.#firstInHand()?.dueAt;
-    if (firstInHand !== undefined && (next === undefined || firstInHand < next)) next = firstInHand;
+    const firstInHandDue = this.#firstInHand()?.dueAt;
+    if (firstInHandDue !== undefined && (next === undefined || firstInHandDue < next)) next = firstInHandDue;
     return next;
   }
 
