@@ -72,7 +72,7 @@ describe('WalCheckpointer', () => {
       for (let i = 0; i < 4000; i++) insert.run(row); // one commit of ~20 MB
     })();
     expect(statSync(`${path}-wal`).size).toBeGreaterThan(15_000_000);
-    const limit = 2 * 100 * (db.pragma('page_size', { simple: true }) as number);
+    const limit = 100 * (db.pragma('page_size', { simple: true }) as number);
     // The worker copies it back and restarts; the next write starts the file over and cuts it.
     const cutBack = () => {
       insert.run('after');
