@@ -63,26 +63,6 @@ describe('WalCheckpointer', () => {
     db.close();
   });
 
-  it('cuts the WAL file back to the restart size once a burst is over', async () => {
-    const { db, path } = openWal('burst.db');
-    const checkpointer = new WalCheckpointer(db, path, 50, { restartAfterPages: 100 });
-    const insert = db.prepare('INSERT INTO rows (text) VALUES (?)');
-    const row = 'x'.repeat(5000);
-    db.transaction(() => {
-      for (let i = 0; i < 4000; i++) insert.run(row); // one commit of ~20 MB
-    })();
-    expect(statSync(`${path}-wal`).size).toBeGreaterThan(15_000_000);
-    const limit = 100 * (db.pragma('page_size', { simple: true }) as number);
-    // The worker copies it back and restarts; the next write starts the file over and cuts it.
-    const cutBack = () => {
-      insert.run('after');
-      return statSync(`${path}-wal`).size <= limit;
-    };
-    await waitFor('the WAL to be cut back', cutBack, 3000);
-    await checkpointer.close();
-    db.close();
-  });
-
   it('refuses a restart threshold that is not a positive number of pages', () => {
     const { db, path } = openWal('bad-option.db');
     for (const restartAfterPages of [0, -1, 1.5, Number.NaN]) {

@@ -84,10 +84,6 @@ export class WalCheckpointer {
         if (code !== 0) this.#fallBack();
       });
       db.pragma('wal_autocheckpoint = 0');
-      // When a writer starts the WAL over, the file is cut back to the restart size: a burst
-      // (a bulk import) must not leave a WAL of gigabytes on disk for good.
-      const pageSize = db.pragma('page_size', { simple: true }) as number;
-      db.pragma(`journal_size_limit = ${restartAfterPages * pageSize}`);
     } catch {
       this.#worker = undefined;
     }
