@@ -49,6 +49,11 @@ export function collectedResults(): readonly ComparisonResult[] {
   return collected;
 }
 
+/** Adds a comparison measured elsewhere (in a child process) to this run's report. */
+export function recordResult(result: ComparisonResult): void {
+  collected.push(result);
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? 0;

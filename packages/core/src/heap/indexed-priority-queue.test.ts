@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CoreError } from '../core-error.js';
@@ -389,6 +391,74 @@ describe('IndexedPriorityQueue', () => {
       expect(queue.peek()).toEqual({ key: undefined, value: 2 });
       expect(queue.remove(undefined)).toBe(true);
       expect(queue.size).toBe(0);
+    });
+
+    it('forgets a popped key, also once its slot serves another key', () => {
+      const queue = new IndexedPriorityQueue<string, number>();
+      queue.push('a', 1);
+      queue.push('b', 2);
+      expect(queue.pop()?.key).toBe('a');
+      expect(queue.has('a')).toBe(false);
+      expect(queue.get('a')).toBeUndefined();
+      expect(queue.remove('a')).toBe(false);
+      expect(codeOf(() => queue.update('a', 0))).toBe('INVALID_ARGUMENT');
+      queue.push('c', 3); // takes the slot 'a' left
+      expect(queue.has('a')).toBe(false);
+      expect(queue.get('c')).toBe(3);
+      queue.push('a', 0);
+      expect(queue.drain().map((e) => e.key)).toEqual(['a', 'b', 'c']);
+    });
+
+    it('forgets popped undefined and NaN keys', () => {
+      const queue = new IndexedPriorityQueue<unknown, number>();
+      queue.push(undefined, 1);
+      queue.push(Number.NaN, 2);
+      queue.push('last', 3);
+      queue.pop();
+      queue.pop();
+      expect(queue.has(undefined)).toBe(false);
+      expect(queue.has(Number.NaN)).toBe(false);
+      queue.push(undefined, 4); // reuses a released slot
+      expect(queue.has(Number.NaN)).toBe(false);
+      expect(queue.get(undefined)).toBe(4);
+    });
+
+    it('answers lookups right across the clean-ups of popped keys', () => {
+      const queue = new IndexedPriorityQueue<string, number>(ascending);
+      const total = 6000;
+      for (let i = 0; i < total; i++) queue.push(`k${(i * 7919) % total}`, (i * 7919) % total);
+      for (let i = 0; i < 5000; i++) expect(queue.pop()?.key).toBe(`k${i}`);
+      for (let i = 0; i < total; i++) {
+        expect(queue.has(`k${i}`)).toBe(i >= 5000);
+        expect(queue.get(`k${i}`)).toBe(i >= 5000 ? i : undefined);
+      }
+      for (let i = 0; i < 100; i++) queue.push(`k${i}`, i);
+      for (let i = 5000; i < 5100; i++) expect(queue.remove(`k${i}`)).toBe(true);
+      queue.update('k5100', -1);
+      const expected = ['k5100', ...Array.from({ length: 100 }, (_, i) => `k${i}`)];
+      for (let i = 5101; i < total; i++) expected.push(`k${i}`);
+      expect(queue.drain().map((e) => e.key)).toEqual(expected);
+    });
+
+    it('lets popped keys be garbage collected once they outnumber the queued ones', async () => {
+      setFlagsFromString('--expose-gc');
+      const gc = runInNewContext('gc') as () => void;
+      const queue = new IndexedPriorityQueue<object, number>();
+      const refs: WeakRef<object>[] = [];
+      for (let i = 0; i < 4000; i++) {
+        const key = { i };
+        refs.push(new WeakRef(key));
+        queue.push(key, i);
+      }
+      for (let i = 0; i < 3900; i++) queue.pop();
+      // WeakRef targets stay alive until the current job ends.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      gc();
+      const collected = refs.filter((ref) => ref.deref() === undefined).length;
+      // Kept at most: the 100 queued keys, and popped ones up to twice that plus 1024.
+      expect(collected).toBeGreaterThanOrEqual(3900 - (2 * 100 + 1024));
+      expect(refs.slice(3900).every((ref) => ref.deref() !== undefined)).toBe(true);
+      expect(queue.size).toBe(100);
     });
 
     it.each([false, true])('matches the model under heavy update/remove churn (numeric: %s)', (numeric) => {

@@ -12,6 +12,10 @@ const INITIAL_CAPACITY = 16;
 // Past this, an emptied queue gives its index arrays back instead of keeping the peak.
 const RETAINED_CAPACITY = 1024;
 const SEQUENCE_LIMIT = 2 ** 32;
+// The position of a released id: never a real one (positions stay below 2^32 - 1).
+const RELEASED = 0xffff_ffff;
+// Popped keys the key map may hold beyond the queued count before it is rebuilt.
+const STALE_KEYS_ALLOWANCE = 1024;
 
 function checkNumber(value: unknown): void {
   if (typeof value !== 'number' || value !== value) {
@@ -49,6 +53,8 @@ function grownFloats(array: Float64Array, capacity: number): Float64Array<ArrayB
  * Complexity: `push`, `pop`, `remove` and `update` O(log n); `peek`, `has`, `get` and
  * `size` O(1); `drain` O(n log n). A push allocates only the key's `Map` entry (and the
  * occasional doubling of the arrays); `peek` and `pop` return a fresh `{ key, value }`.
+ * A popped key can stay referenced by the queue for a while: until popped keys outnumber
+ * the queued ones by 1,024, when the queue lets go of all of them at once.
  *
  * @example
  * const reminders = new IndexedPriorityQueue<string, number>((a, b) => a - b);
@@ -79,6 +85,10 @@ export class IndexedPriorityQueue<K, T> {
   #seqs = new Uint32Array(INITIAL_CAPACITY); // by id: the FIFO tie-break
   #keys: (K | undefined)[] = []; // by id
   #freeIds: number[] = [];
+  // Key → id. `pop` leaves the popped key here instead of deleting it: deleting keys in
+  // priority order (random in the map's memory) cost more than the heap work itself
+  // (0.57 µs of a 1.2 µs push+pop at 1e6 entries). Lookups check the id still belongs to
+  // the key; once stale keys outnumber queued ones the map is rebuilt from the heap.
   #idOf = new Map<K, number>();
   #nextSeq = 0;
   #count = 0;
@@ -123,8 +133,7 @@ export class IndexedPriorityQueue<K, T> {
    * reminders.push('rem-1', dueAt);
    */
   push(key: K, value: T): void {
-    const idOf = this.#idOf;
-    if (idOf.has(key)) {
+    if (this.#idOfLive(key) !== undefined) {
       throw new CoreError('INVALID_ARGUMENT', `Key ${describeKey(key)} is already queued; use update()`);
     }
     const numeric = this.#numeric;
@@ -136,7 +145,7 @@ export class IndexedPriorityQueue<K, T> {
     }
     const id = this.#allocateId(key);
     this.#seqs[id] = this.#takeSeq();
-    idOf.set(key, id);
+    this.#idOf.set(key, id);
     this.#count = size + 1;
     if (numeric) {
       this.#siftUpNumber(size, value as number, id);
@@ -157,9 +166,9 @@ export class IndexedPriorityQueue<K, T> {
     const id = this.#ids[0] as number;
     const key = this.#keys[id] as K;
     const value = this.#valueAt(0);
-    this.#idOf.delete(key);
     this.#releaseId(id);
     this.#removeAt(0);
+    if (this.#idOf.size > 2 * this.#count + STALE_KEYS_ALLOWANCE) this.#rebuildKeyMap();
     return { key, value };
   }
 
@@ -180,7 +189,7 @@ export class IndexedPriorityQueue<K, T> {
    * if (!reminders.has(id)) reminders.push(id, dueAt);
    */
   has(key: K): boolean {
-    return this.#idOf.has(key);
+    return this.#idOfLive(key) !== undefined;
   }
 
   /**
@@ -189,7 +198,7 @@ export class IndexedPriorityQueue<K, T> {
    * const dueAt = reminders.get('rem-1');
    */
   get(key: K): T | undefined {
-    const id = this.#idOf.get(key);
+    const id = this.#idOfLive(key);
     return id === undefined ? undefined : this.#valueAt(this.#positions[id] as number);
   }
 
@@ -199,7 +208,7 @@ export class IndexedPriorityQueue<K, T> {
    * reminders.remove('rem-1'); // the reminder was cancelled
    */
   remove(key: K): boolean {
-    const id = this.#idOf.get(key);
+    const id = this.#idOfLive(key);
     if (id === undefined) return false;
     this.#idOf.delete(key);
     const position = this.#positions[id] as number;
@@ -221,7 +230,7 @@ export class IndexedPriorityQueue<K, T> {
    * reminders.update('rem-1', snoozedUntil);
    */
   update(key: K, value: T): void {
-    const id = this.#idOf.get(key);
+    const id = this.#idOfLive(key);
     if (id === undefined) {
       throw new CoreError('INVALID_ARGUMENT', `Key ${describeKey(key)} is not queued; push() it first`);
     }
@@ -251,7 +260,6 @@ export class IndexedPriorityQueue<K, T> {
   clear(): void {
     this.#values = [];
     this.#count = 0;
-    this.#idOf = new Map();
     this.#reset();
   }
 
@@ -285,8 +293,31 @@ export class IndexedPriorityQueue<K, T> {
   }
 
   #releaseId(id: number): void {
-    this.#keys[id] = undefined; // so a removed key is not kept alive
+    this.#keys[id] = undefined;
+    this.#positions[id] = RELEASED;
     this.#freeIds.push(id);
+  }
+
+  // The key map may still hold keys that were popped (see #idOf): an entry counts only if
+  // its id is in use and by this very key (ids are recycled).
+  #idOfLive(key: K): number | undefined {
+    const id = this.#idOf.get(key);
+    if (id === undefined || this.#positions[id] === RELEASED) return undefined;
+    const held = this.#keys[id];
+    return held === key || (held !== held && key !== key) ? id : undefined;
+  }
+
+  // Drops the popped keys: a fresh map of the queued ones costs less than deleting the
+  // stale ones from the old map.
+  #rebuildKeyMap(): void {
+    const idOf = new Map<K, number>();
+    const ids = this.#ids;
+    const keys = this.#keys;
+    for (let i = 0; i < this.#count; i++) {
+      const id = ids[i] as number;
+      idOf.set(keys[id] as K, id);
+    }
+    this.#idOf = idOf;
   }
 
   #takeSeq(): number {
@@ -300,6 +331,7 @@ export class IndexedPriorityQueue<K, T> {
   // keeps a past burst from pinning memory.
   #reset(): void {
     this.#nextSeq = 0;
+    this.#idOf = new Map();
     this.#keys = [];
     this.#freeIds = [];
     if (this.#ids.length > RETAINED_CAPACITY || this.#positions.length > RETAINED_CAPACITY) {
