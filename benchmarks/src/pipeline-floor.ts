@@ -1,21 +1,65 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import Database from 'better-sqlite3';
 import { WebSocketServer, type WebSocket } from 'ws';
 
+type FloorEvent = { data?: { orderId?: unknown } };
+
 /**
- * The floor of the pipeline benchmark: node:http + ws with nothing else. `POST /v1/events`
- * parses the JSON, answers 202 and writes a frame with the event's order id to every socket;
- * `POST /v1/events/batch` does the same per event.
+ * What a hand-rolled service with Herald's guarantees must write, with better-sqlite3 on its
+ * defaults for a service (WAL, `synchronous = NORMAL`, SQLite's own checkpoints): the event is
+ * appended and committed before the 202, and its notification committed before the frame.
  */
-export async function startFloor(): Promise<{ url: string; wss: WebSocketServer; close(): Promise<void> }> {
+function durableWrites(path: string) {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec(`CREATE TABLE events (id INTEGER PRIMARY KEY, body TEXT NOT NULL);
+    CREATE TABLE notifications (id INTEGER PRIMARY KEY, event_id INTEGER NOT NULL, frame TEXT NOT NULL)`);
+  const appendOne = db.prepare<[string]>('INSERT INTO events (body) VALUES (?)');
+  const storeOne = db.prepare<[number | bigint, string]>(
+    'INSERT INTO notifications (event_id, frame) VALUES (?, ?)',
+  );
+  return {
+    append: db.transaction((bodies: string[]) => bodies.map((body) => appendOne.run(body).lastInsertRowid)),
+    store: db.transaction((rows: [number | bigint, string][]) => {
+      for (const [eventId, frame] of rows) storeOne.run(eventId, frame);
+    }),
+    close: () => db.close(),
+  };
+}
+
+/**
+ * The floors of the pipeline benchmark, node:http + ws with nothing else. `POST /v1/events`
+ * parses the JSON, answers 202 and writes a frame with the event's order id to every socket;
+ * `POST /v1/events/batch` does the same per event. With `durable`, the floor also does the
+ * two SQLite commits Herald's guarantees need (see `durableWrites`), and sends the frames
+ * after the 202 as Herald does.
+ */
+export async function startFloor(
+  options: { durable?: { path: string } } = {},
+): Promise<{ url: string; wss: WebSocketServer; close(): Promise<void> }> {
   const sockets = new Set<WebSocket>();
   const wss = new WebSocketServer({ noServer: true });
-  const broadcast = (event: { data?: { orderId?: unknown } }) => {
-    const frame = JSON.stringify({
-      type: 'notification',
-      notification: { data: { orderId: event.data?.orderId } },
-    });
+  const durable = options.durable === undefined ? undefined : durableWrites(options.durable.path);
+  const frameOf = (event: FloorEvent) =>
+    JSON.stringify({ type: 'notification', notification: { data: { orderId: event.data?.orderId } } });
+  const broadcast = (frame: string) => {
     for (const socket of sockets) socket.send(frame);
+  };
+  const accept = (events: FloorEvent[], answer: () => void) => {
+    if (durable === undefined) {
+      for (const event of events) broadcast(frameOf(event));
+      answer();
+      return;
+    }
+    const ids = durable.append(events.map((event) => JSON.stringify(event)));
+    answer();
+    setImmediate(() => {
+      const frames = events.map(frameOf);
+      durable.store(frames.map((frame, i) => [ids[i] as number | bigint, frame]));
+      for (const frame of frames) broadcast(frame);
+    });
   };
   const server: Server = createServer((req, res) => {
     let body = '';
@@ -23,14 +67,12 @@ export async function startFloor(): Promise<{ url: string; wss: WebSocketServer;
     req.on('data', (chunk: string) => (body += chunk));
     req.on('end', () => {
       try {
-        const parsed = JSON.parse(body) as {
-          events?: { data?: { orderId?: unknown } }[];
-          data?: { orderId?: unknown };
-        };
-        if (req.url === '/v1/events/batch') for (const event of parsed.events ?? []) broadcast(event);
-        else broadcast(parsed);
-        res.writeHead(202, { 'content-type': 'application/json' });
-        res.end('{"status":"accepted"}');
+        const parsed = JSON.parse(body) as { events?: FloorEvent[] } & FloorEvent;
+        const events = req.url === '/v1/events/batch' ? (parsed.events ?? []) : [parsed];
+        accept(events, () => {
+          res.writeHead(202, { 'content-type': 'application/json' });
+          res.end('{"status":"accepted"}');
+        });
       } catch {
         res.writeHead(400).end();
       }
@@ -51,6 +93,7 @@ export async function startFloor(): Promise<{ url: string; wss: WebSocketServer;
       for (const socket of sockets) socket.terminate();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      durable?.close();
     },
   };
 }

@@ -1,6 +1,8 @@
 // The pipeline end to end (issue targets in the printout): event → socket latency at 1,000 and
 // 5,000 events/s, single-event and batch ingest, and fan-out to 2,000 sockets — each beside a
-// floor built from node:http + ws with nothing else, driven by the same load generator.
+// floor built from node:http + ws with nothing else, driven by the same load generator. The
+// latency runs add a durable floor: the same plus the two SQLite commits Herald's guarantees
+// need, so the figures show what durability itself costs on the machine.
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -62,7 +64,7 @@ async function hello(herald: RunningHerald, subscriber: string): Promise<string>
 
 const ws = (url: string) => `${url.replace('http', 'ws')}/v1/ws`;
 
-async function latency(herald: RunningHerald, floorUrl: string): Promise<void> {
+async function latency(herald: RunningHerald, floorUrl: string, durableFloorUrl: string): Promise<void> {
   const headers = {
     authorization: `Bearer ${herald.credentials.apiKey}`,
     'content-type': 'application/json',
@@ -70,12 +72,13 @@ async function latency(herald: RunningHerald, floorUrl: string): Promise<void> {
   // Warm-up, not reported: JIT, SQLite pages and the consumers' first batches.
   for (const [url, wsUrl, extra, prefix] of [
     [`${floorUrl}/v1/events`, ws(floorUrl), {}, 'floor-warm'],
+    [`${durableFloorUrl}/v1/events`, ws(durableFloorUrl), {}, 'durable-floor-warm'],
     [`${herald.url}/v1/events`, ws(herald.url), { hello: await hello(herald, 'bench-rep') }, 'herald-warm'],
   ] as const) {
     await runClient<PacedResult>({
       kind: 'paced',
       url,
-      headers: prefix === 'floor-warm' ? { 'content-type': 'application/json' } : headers,
+      headers: prefix === 'herald-warm' ? headers : { 'content-type': 'application/json' },
       wsUrl,
       ...extra,
       events: 1000,
@@ -97,6 +100,15 @@ async function latency(herald: RunningHerald, floorUrl: string): Promise<void> {
       rate,
       prefix: `floor-${rate}`,
     });
+    const durableFloor = await runClient<PacedResult>({
+      kind: 'paced',
+      url: `${durableFloorUrl}/v1/events`,
+      headers: { 'content-type': 'application/json' },
+      wsUrl: ws(durableFloorUrl),
+      events,
+      rate,
+      prefix: `durable-floor-${rate}`,
+    });
     const ours = await runClient<PacedResult>({
       kind: 'paced',
       url: `${herald.url}/v1/events`,
@@ -113,6 +125,9 @@ async function latency(herald: RunningHerald, floorUrl: string): Promise<void> {
     report(suite, `floor p50 at ${rate}/s`, floor.p50, 'ms');
     report(suite, `floor p99 at ${rate}/s`, floor.p99, 'ms');
     report(suite, `floor lost at ${rate}/s`, floor.lost, 'events');
+    report(suite, `durable floor p50 at ${rate}/s`, durableFloor.p50, 'ms');
+    report(suite, `durable floor p99 at ${rate}/s`, durableFloor.p99, 'ms');
+    console.log(`  p99 herald ÷ durable floor = ${(ours.p99 / durableFloor.p99).toFixed(2)}× (no target)`);
     const ratio = ours.p99 / floor.p99;
     console.log(
       rate === 1000
@@ -305,6 +320,7 @@ export default async function pipelineBench(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'herald-bench-pipeline-'));
   const herald = await startHerald({ dataDir: dir, port: 0, logger: pino({ level: 'silent' }) });
   const floor = await startFloor();
+  const durableFloor = await startFloor({ durable: { path: join(dir, 'durable-floor.db') } });
   try {
     const created = await fetch(`${herald.url}/v1/customers/bench-customer`, {
       method: 'PUT',
@@ -312,11 +328,12 @@ export default async function pipelineBench(): Promise<void> {
       body: JSON.stringify({ name: 'Ada Lovelace', ownerId: 'bench-rep', locale: 'en' }),
     });
     if (!created.ok) throw new Error(`could not create the bench customer: HTTP ${created.status}`);
-    if (parts.has('latency')) await latency(herald, floor.url);
+    if (parts.has('latency')) await latency(herald, floor.url, durableFloor.url);
     if (parts.has('ingest')) await ingest(dir, floor.url);
     if (parts.has('fanout')) await fanOut(herald, floor);
   } finally {
     await floor.close();
+    await durableFloor.close();
     await herald.close();
     rmSync(dir, { recursive: true, force: true });
   }
