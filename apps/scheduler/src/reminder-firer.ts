@@ -306,6 +306,25 @@ export class ReminderFirer {
     return undefined;
   }
 
+  /** Takes the reminder in hand due first out of the hand, if it is due by `now`. */
+  #takeDueInHand(now: number): Reminder | undefined {
+    // A head that left the hand is dropped on the way; one due later than `now` ends the search
+    // whether it left or not, as everything behind it is due later still.
+    for (
+      let head = this.#inHandByDue.peek();
+      head !== undefined && head.dueAt <= now;
+      head = this.#inHandByDue.peek()
+    ) {
+      this.#inHandByDue.pop();
+      const key = keyOf(head);
+      if (this.#inHand.get(key) === head) {
+        this.#inHand.delete(key);
+        return head;
+      }
+    }
+    return undefined;
+  }
+
   #takeInHand(key: string, reminder: Reminder): void {
     this.#inHand.set(key, reminder);
     this.#inHandByDue.push(reminder);
@@ -336,13 +355,7 @@ export class ReminderFirer {
       // Fire what is due before claiming more: a claim costs ~10 µs a row, and a fire that is
       // due must not wait behind one.
       const due: Reminder[] = [];
-      for (
-        let head = this.#firstInHand();
-        head !== undefined && head.dueAt <= now;
-        head = this.#firstInHand()
-      ) {
-        this.#inHandByDue.pop();
-        this.#inHand.delete(keyOf(head));
+      for (let head = this.#takeDueInHand(now); head !== undefined; head = this.#takeDueInHand(now)) {
         due.push(head);
       }
       if (due.length > 0) {
