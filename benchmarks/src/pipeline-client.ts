@@ -15,6 +15,8 @@ export type ClientJob =
       hello?: string;
       events: number;
       rate: number;
+      /** Sent first at the same pace, not measured. @defaultValue 0 */
+      warmUpEvents?: number;
       prefix: string;
     }
   | {
@@ -85,7 +87,13 @@ async function run(job: ClientJob): Promise<unknown> {
           },
           send: (_i, marker) => post(job.url, job.headers, JSON.stringify(eventBody(marker))),
         },
-        { events: job.events, rate: job.rate, concurrency: 64, prefix: job.prefix },
+        {
+          events: job.events,
+          rate: job.rate,
+          concurrency: 64,
+          ...(job.warmUpEvents === undefined ? {} : { warmUpEvents: job.warmUpEvents }),
+          prefix: job.prefix,
+        },
       );
       socket.terminate();
       return result;

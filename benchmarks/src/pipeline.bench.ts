@@ -89,7 +89,7 @@ async function latency(herald: RunningHerald, floorUrl: string, durableFloorUrl:
   for (const rate of [1000, 5000]) {
     const events = rate * seconds;
     console.log(
-      `\npipeline · event → socket latency at ${rate}/s for ${seconds} s (${events} events; client in its own process)`,
+      `\npipeline · event → socket latency at ${rate}/s for ${seconds} s (${events} events after 1 s of the same as warm-up; client in its own process)`,
     );
     const floor = await runClient<PacedResult>({
       kind: 'paced',
@@ -98,6 +98,7 @@ async function latency(herald: RunningHerald, floorUrl: string, durableFloorUrl:
       wsUrl: ws(floorUrl),
       events,
       rate,
+      warmUpEvents: rate,
       prefix: `floor-${rate}`,
     });
     const durableFloor = await runClient<PacedResult>({
@@ -107,6 +108,7 @@ async function latency(herald: RunningHerald, floorUrl: string, durableFloorUrl:
       wsUrl: ws(durableFloorUrl),
       events,
       rate,
+      warmUpEvents: rate,
       prefix: `durable-floor-${rate}`,
     });
     const ours = await runClient<PacedResult>({
@@ -117,6 +119,7 @@ async function latency(herald: RunningHerald, floorUrl: string, durableFloorUrl:
       hello: await hello(herald, 'bench-rep'),
       events,
       rate,
+      warmUpEvents: rate,
       prefix: `herald-${rate}`,
     });
     report(suite, `herald p50 at ${rate}/s`, ours.p50, 'ms');

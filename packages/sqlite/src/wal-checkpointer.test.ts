@@ -43,6 +43,7 @@ describe('WalCheckpointer', () => {
 
   it('starts the WAL over under steady writes instead of letting it grow', async () => {
     const { db, path } = openWal('steady.db');
+    db.pragma('busy_timeout = 4321');
     const checkpointer = new WalCheckpointer(db, path, 50, { restartAfterPages: 1000 });
     const insert = db.prepare('INSERT INTO rows (text) VALUES (?)');
     const row = 'x'.repeat(5000); // two WAL pages a commit, at least
@@ -59,6 +60,67 @@ describe('WalCheckpointer', () => {
     expect(written).toBeGreaterThan(10_000_000);
     expect(wal).toBeLessThan(written / 2);
     expect(db.prepare('SELECT count(*) AS n FROM rows').get()).toEqual({ n: written / row.length });
+    // The restarts ran on this connection, which gets its own busy timeout back after each.
+    expect(checkpointer.restarts.done).toBeGreaterThan(0);
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(4321);
+    await checkpointer.close();
+    db.close();
+  });
+
+  it('leaves the WAL alone while a reader holds an old snapshot, and starts it over after', async () => {
+    const { db, path } = openWal('pinned.db');
+    const checkpointer = new WalCheckpointer(db, path, 20, { restartAfterPages: 100 });
+    const insert = db.prepare('INSERT INTO rows (text) VALUES (?)');
+    const row = 'y'.repeat(5000);
+    const framesInWal = () => (db.pragma('wal_checkpoint(PASSIVE)') as { log: number }[])[0]!.log;
+    const writeFor = async (ms: number) => {
+      const until = Date.now() + ms;
+      while (Date.now() < until) {
+        for (let i = 0; i < 5; i++) insert.run(row);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+    };
+    // Another connection (another process, in production) in the middle of a long read.
+    const reader = new Database(path);
+    reader.exec('BEGIN');
+    expect(reader.prepare('SELECT count(*) AS n FROM rows').get()).toEqual({ n: 0 });
+    await writeFor(400);
+    // Nothing may overwrite frames the reader may still need: the WAL only grew.
+    const pinned = framesInWal();
+    expect(pinned).toBeGreaterThan(1000);
+    expect(reader.prepare('SELECT count(*) AS n FROM rows').get()).toEqual({ n: 0 });
+    // Not even tried: it would only have held this connection up for nothing.
+    expect(checkpointer.restarts).toEqual({ done: 0, missed: 0 });
+    reader.exec('COMMIT');
+    reader.close();
+    await writeFor(400);
+    expect(checkpointer.restarts.done).toBeGreaterThan(0);
+    expect(framesInWal()).toBeLessThan(pinned);
+    await checkpointer.close();
+    db.close();
+  });
+
+  it('gives a restart up at once while a reader is on the WAL, and does not ask again for it', async () => {
+    const { db, path } = openWal('reader.db');
+    const insert = db.prepare('INSERT INTO rows (text) VALUES (?)');
+    db.transaction(() => {
+      for (let i = 0; i < 200; i++) insert.run('z'.repeat(5000));
+    })();
+    const reader = new Database(path);
+    reader.exec('BEGIN');
+    expect(reader.prepare('SELECT count(*) AS n FROM rows').get()).toEqual({ n: 200 });
+    // The reader has the latest snapshot, so checkpoints copy everything, but it still reads the WAL.
+    const checkpointer = new WalCheckpointer(db, path, 10, { restartAfterPages: 100 });
+    await waitFor('a restart given up', () => checkpointer.restarts.missed === 1);
+    reader.exec('COMMIT');
+    reader.close();
+    // Not asked again for the same WAL: it grows only with writes, and they bring the next try.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(checkpointer.restarts).toEqual({ done: 0, missed: 1 });
+    // All of it is copied and nobody reads it: the next commit starts the WAL over by itself.
+    insert.run('one more');
+    const [wal] = db.pragma('wal_checkpoint(PASSIVE)') as { log: number }[];
+    expect(wal!.log).toBeLessThan(10);
     await checkpointer.close();
     db.close();
   });

@@ -24,8 +24,9 @@ export interface SqliteLogOptions extends EmbeddedLogOptions {
   busyTimeoutMs?: number;
   /**
    * How often a worker thread checkpoints the WAL into the database, keeping that work
-   * off the event loop; 0 leaves it to SQLite's automatic checkpoint inside commits.
-   * @defaultValue 1000
+   * off the event loop; 0 leaves it to SQLite's automatic checkpoint inside commits. Short, so
+   * each checkpoint has little to flush to the disk.
+   * @defaultValue 100
    */
   checkpointIntervalMs?: number;
 }
@@ -81,7 +82,7 @@ export function createSqliteLog(options: SqliteLogOptions): EventLog {
   let storage: SqliteLogStorage;
   let checkpointer: WalCheckpointer | undefined;
   try {
-    const interval = options.checkpointIntervalMs ?? 1000;
+    const interval = options.checkpointIntervalMs ?? 100;
     if (path !== ':memory:' && interval > 0) checkpointer = new WalCheckpointer(db, path, interval);
     storage = new SqliteLogStorage(db, checkpointer);
   } catch (error) {
