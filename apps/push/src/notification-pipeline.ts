@@ -150,10 +150,12 @@ export class NotificationPipeline {
     const { store, profiles, ruleSets, teamMembers, throttle, logger, metrics, now } = this.#deps;
     const tenant = event.tenant;
     const customer = await profiles.get(tenant, event.customerId);
-    const { notifications, warnings } = evaluate(ruleSets(tenant), event, {
+    const context = {
       customer,
       ...(teamMembers === undefined ? {} : { teamMembers: (team: string) => teamMembers(tenant, team) }),
-    });
+    };
+    // Reminders are the scheduler's part: it evaluates the same event for them.
+    const { notifications, warnings } = evaluate(ruleSets(tenant), event, context, { only: 'notifications' });
     for (const warning of warnings) logger.warn({ tenant, eventId: event.id, ...warning }, 'rule warning');
     const works: Promise<void>[] = [];
     for (const draft of notifications) {

@@ -182,6 +182,7 @@ export function createSchedulerApp(deps: SchedulerDeps): SchedulerApp {
     throw error;
   };
 
+  const onlyReminders = { only: 'reminders' } as const;
   const handle = (batch: ConsumedBatch): void => {
     for (const record of batch.records) {
       let event: LoggedEvent;
@@ -196,13 +197,15 @@ export function createSchedulerApp(deps: SchedulerDeps): SchedulerApp {
       }
       events += 1;
       if (event.type === reminderDueEventType) continue;
-      let evaluation = evaluate(rulesFor(event.tenant), event);
+      // Notifications are push's part: rendering them here would be thrown away.
+      let evaluation = evaluate(rulesFor(event.tenant), event, {}, onlyReminders);
       if (evaluation.reminders.length === 0) continue;
       // A rule scheduling in the customer's zone needs the profile when the event carries none.
       if (event.customer?.timezone === undefined && evaluation.reminders.some((c) => c.kind === 'create')) {
         const customer = store.customers.get(event.tenant, event.customerId);
         if (customer?.timezone != null) {
-          evaluation = evaluate(rulesFor(event.tenant), event, { customer: { timezone: customer.timezone } });
+          const customerZone = { customer: { timezone: customer.timezone } };
+          evaluation = evaluate(rulesFor(event.tenant), event, customerZone, onlyReminders);
         }
       }
       for (const command of evaluation.reminders) {

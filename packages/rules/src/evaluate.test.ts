@@ -410,6 +410,36 @@ describe('reminders', () => {
   });
 });
 
+describe('only one of the two lists', () => {
+  const due = { ...bigOrder, dueAt: '2030-01-05T12:00:00+01:00' };
+
+  test('reminders only: the same commands, and no notification rendered', () => {
+    const full = evaluate(ruleSet, event('order.created', due), context);
+    expect(full.notifications.length).toBeGreaterThan(0);
+    const reminders = evaluate(ruleSet, event('order.created', due), context, { only: 'reminders' });
+    expect(reminders.reminders).toEqual(full.reminders);
+    expect(reminders.notifications).toEqual([]);
+    expect(evaluate(ruleSet, event('order.paid', due), context, { only: 'reminders' }).reminders).toEqual(
+      evaluate(ruleSet, event('order.paid', due), context).reminders,
+    );
+  });
+
+  test('notifications only: the same drafts, and no reminder command', () => {
+    const full = evaluate(ruleSet, event('order.created', due), context);
+    expect(full.reminders.length).toBeGreaterThan(0);
+    const notifications = evaluate(ruleSet, event('order.created', due), context, { only: 'notifications' });
+    expect(notifications.notifications).toEqual(full.notifications);
+    expect(notifications.reminders).toEqual([]);
+  });
+
+  test('a rule of the other kind is not even matched, so it warns of nothing', () => {
+    // The notify rule's template reads a field this event lacks: a warning, but only when rendered.
+    const noCity = { ...bigOrder, shipTo: {} };
+    expect(evaluate(ruleSet, event('order.created', noCity), context).warnings).not.toEqual([]);
+    expect(evaluate(ruleSet, event('order.created', noCity), context, { only: 'reminders' }).warnings).toEqual([]);
+  });
+});
+
 describe('reminder.due', () => {
   const scheduled = evaluate(
     ruleSet,
@@ -434,6 +464,15 @@ describe('reminder.due', () => {
       payload: scheduled.payload,
       ...data,
     },
+  });
+
+  test('is a notification: with reminders only, nothing is rendered', () => {
+    expect(evaluate(ruleSet, due({}), context).notifications).toHaveLength(1);
+    expect(evaluate(ruleSet, due({}), context, { only: 'reminders' })).toEqual({
+      notifications: [],
+      reminders: [],
+      warnings: [],
+    });
   });
 
   test('renders the schedule rule’s notify with the scheduling event’s data', () => {

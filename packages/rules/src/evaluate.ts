@@ -43,6 +43,16 @@ export interface EvaluationContext {
   teamMembers?: ((team: string) => readonly string[] | undefined) | undefined;
 }
 
+/** What to evaluate for: push needs only the notifications, the scheduler only the reminders. */
+export interface EvaluateOptions {
+  /**
+   * Evaluate only the rules that make notifications, or only those that schedule, move or cancel
+   * reminders (and leave the other list empty): rendering a notification nobody will store costs
+   * templates and an id hash. @defaultValue both
+   */
+  only?: 'notifications' | 'reminders';
+}
+
 /** Which recipient kind produced a notification. */
 export type RecipientKind = 'customer' | 'owner' | 'users' | 'team' | 'field' | 'reminder';
 
@@ -429,7 +439,8 @@ function candidates(compiled: CompiledRuleSet, type: string): readonly CompiledR
  * What one event makes: notification drafts (each with its deterministic id), reminder commands,
  * and warnings (missing placeholders, recipients without an id). Pure and synchronous: the same
  * event, rule set and context give the same result. A `reminder.due` event also renders the
- * notification of the schedule rule that made the reminder.
+ * notification of the schedule rule that made the reminder. `options.only` limits the work to
+ * one of the two lists.
  *
  * @example
  * const { notifications, reminders, warnings } = evaluate(ruleSet, loggedEvent, {
@@ -438,16 +449,27 @@ function candidates(compiled: CompiledRuleSet, type: string): readonly CompiledR
  *   teamMembers: (team) => teams.get(team),
  * });
  */
-export function evaluate(ruleSet: RuleSet, event: RuleEvent, context: EvaluationContext = {}): Evaluation {
+export function evaluate(
+  ruleSet: RuleSet,
+  event: RuleEvent,
+  context: EvaluationContext = {},
+  options: EvaluateOptions = {},
+): Evaluation {
   const run = new Run(compiledRuleSet(ruleSet), event, context);
+  const notifications = options.only !== 'reminders';
+  const reminders = options.only !== 'notifications';
   for (const rule of candidates(run.compiled, event.type)) {
+    const notifies = notifications && rule.notify !== undefined;
+    const reminds =
+      reminders && (rule.schedule !== undefined || rule.cancel !== undefined || rule.reschedule !== undefined);
+    if (!notifies && !reminds) continue;
     if (!rule.conditions.every((condition) => condition(run.scope))) continue;
-    if (rule.notify !== undefined)
-      run.notify(rule.id, rule.notify, run.scope, run.recipients(rule.id, rule.notify, run.scope));
+    if (notifies) run.notify(rule.id, rule.notify!, run.scope, run.recipients(rule.id, rule.notify!, run.scope));
+    if (!reminds) continue;
     if (rule.schedule !== undefined) run.schedule(rule, rule.schedule);
     if (rule.cancel !== undefined) run.target(rule, 'cancel');
     if (rule.reschedule !== undefined) run.target(rule, 'reschedule');
   }
-  if (event.type === reminderDueEventType) run.fired();
+  if (notifications && event.type === reminderDueEventType) run.fired();
   return { notifications: run.notifications, reminders: run.reminders, warnings: run.warnings };
 }

@@ -1,6 +1,7 @@
 export { defaultRuleSet, defaultRuleSetPath } from './default-rule-set.js';
 export { evaluate } from './evaluate.js';
 export type {
+  EvaluateOptions,
   Evaluation,
   EvaluationContext,
   EvaluationWarning,
