@@ -109,6 +109,9 @@ export interface SchedulerReadiness {
 
 type Env = ApiKeyEnv;
 
+/** How long the scheduler's consumer lets events gather before it reads them (see `batchWaitMs`). */
+const eventBatchWaitMs = 20;
+
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -400,6 +403,9 @@ export function createSchedulerApp(deps: SchedulerDeps): SchedulerApp {
           topic,
           group,
           handler: handle,
+          // Reminders are hours away: scheduling one a few milliseconds later costs nothing, and
+          // taking events in batches keeps the scheduler's reads and calls off push's path.
+          batchWaitMs: eventBatchWaitMs,
           onError: (error) => logger.warn({ err: error }, 'scheduler: handling an event failed'),
         });
       }

@@ -66,6 +66,13 @@ export interface SubscribeOptions {
    * @defaultValue 1
    */
   maxInFlightBatches?: number;
+  /**
+   * How long a consumer woken by a new record waits for more before reading, so that a group
+   * that needs no low latency reads and handles records in batches instead of one at a time
+   * (each read, wake-up and handler call costs as much again). Embedded drivers; Kafka
+   * consumers take what each fetch brings. @defaultValue 0
+   */
+  batchWaitMs?: number;
   retry?: RetryPolicy;
   /**
    * Where a record goes after `retry.maxAttempts` failures, with the error in headers.

@@ -60,7 +60,13 @@ export function assertSubscribeOptions(options: SubscribeOptions): void {
   if (typeof options.handler !== 'function') {
     throw new TransportError('INVALID_ARGUMENT', 'subscribe() needs a handler function.');
   }
-  const { maxBatchSize, maxInFlightBatches, retry } = options;
+  const { maxBatchSize, maxInFlightBatches, batchWaitMs, retry } = options;
+  if (batchWaitMs !== undefined && !(batchWaitMs >= 0 && batchWaitMs <= 60_000)) {
+    throw new TransportError(
+      'INVALID_ARGUMENT',
+      `batchWaitMs must be a number of milliseconds from 0 to 60000, got ${batchWaitMs}.`,
+    );
+  }
   if (
     maxInFlightBatches !== undefined &&
     (!Number.isInteger(maxInFlightBatches) || maxInFlightBatches < 1 || maxInFlightBatches > 1024)

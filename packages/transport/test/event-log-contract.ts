@@ -357,6 +357,12 @@ export function describeEventLogContract(
         log.subscribe({ topic: uniqueName('t'), group: '', handler: () => {} }),
         'INVALID_ARGUMENT',
       );
+      for (const batchWaitMs of [-1, Number.NaN, 60_001]) {
+        await expectCode(
+          log.subscribe({ topic: uniqueName('t'), group: uniqueName('g'), batchWaitMs, handler: () => {} }),
+          'INVALID_ARGUMENT',
+        );
+      }
       await expectCode(log.ensureTopic(uniqueName('t'), { partitions: 0 }), 'INVALID_ARGUMENT');
       // A rejected publish writes nothing, not even its valid records.
       const topic = uniqueName('atomic');

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { DeliveryOutcome } from '../deliver-batch.js';
 import { InFlightBatches } from '../in-flight-batches.js';
 import type { ConsumedBatch, ConsumedRecord, SubscribeOptions, Subscription } from '../event-log.js';
@@ -118,6 +119,7 @@ export class EmbeddedGroupMember implements Subscription {
   async #consume(partition: number, signal: AbortSignal): Promise<void> {
     const { storage, notifier, subscribe, pollIntervalMs, commitIntervalMs, now } = this.#settings;
     const maxBatchSize = subscribe.maxBatchSize ?? 500;
+    const batchWaitMs = subscribe.batchWaitMs ?? 0;
     let offset = storage.committedOffset(this.group, this.topic, partition);
     if (offset === undefined) {
       offset =
@@ -160,6 +162,10 @@ export class EmbeddedGroupMember implements Subscription {
         const waitMs = commits.waitMs(Math.max(0, readAt + pollIntervalMs - performance.now()));
         const appended = notifier.wait(this.topic, partition, waitMs, signal);
         await (inFlight.size === 0 ? appended : Promise.race([appended, inFlight.oldestSettled()]));
+        if (batchWaitMs > 0 && notifier.appendCount(this.topic, partition) !== appends && !signal.aborted) {
+          // Woken by an append: let the next ones come too (but wake in time to commit).
+          await delay(commits.waitMs(batchWaitMs), undefined, { signal }).catch(() => undefined);
+        }
         continue;
       }
       readFrom = records[records.length - 1]!.offset + 1;
