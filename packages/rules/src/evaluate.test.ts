@@ -436,7 +436,9 @@ describe('only one of the two lists', () => {
     // The notify rule's template reads a field this event lacks: a warning, but only when rendered.
     const noCity = { ...bigOrder, shipTo: {} };
     expect(evaluate(ruleSet, event('order.created', noCity), context).warnings).not.toEqual([]);
-    expect(evaluate(ruleSet, event('order.created', noCity), context, { only: 'reminders' }).warnings).toEqual([]);
+    expect(
+      evaluate(ruleSet, event('order.created', noCity), context, { only: 'reminders' }).warnings,
+    ).toEqual([]);
   });
 });
 

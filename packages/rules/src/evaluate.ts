@@ -461,10 +461,12 @@ export function evaluate(
   for (const rule of candidates(run.compiled, event.type)) {
     const notifies = notifications && rule.notify !== undefined;
     const reminds =
-      reminders && (rule.schedule !== undefined || rule.cancel !== undefined || rule.reschedule !== undefined);
+      reminders &&
+      (rule.schedule !== undefined || rule.cancel !== undefined || rule.reschedule !== undefined);
     if (!notifies && !reminds) continue;
     if (!rule.conditions.every((condition) => condition(run.scope))) continue;
-    if (notifies) run.notify(rule.id, rule.notify!, run.scope, run.recipients(rule.id, rule.notify!, run.scope));
+    if (notifies)
+      run.notify(rule.id, rule.notify!, run.scope, run.recipients(rule.id, rule.notify!, run.scope));
     if (!reminds) continue;
     if (rule.schedule !== undefined) run.schedule(rule, rule.schedule);
     if (rule.cancel !== undefined) run.target(rule, 'cancel');
