@@ -73,9 +73,9 @@ describe('WalCheckpointer', () => {
     const insert = db.prepare('INSERT INTO rows (text) VALUES (?)');
     const row = 'y'.repeat(5000);
     const framesInWal = () => (db.pragma('wal_checkpoint(PASSIVE)') as { log: number }[])[0]!.log;
-    const writeFor = async (ms: number) => {
-      const until = Date.now() + ms;
-      while (Date.now() < until) {
+    // Bursts of five rows (two pages each), with the event loop free in between for the worker.
+    const writeBursts = async (bursts: number) => {
+      for (let burst = 0; burst < bursts; burst++) {
         for (let i = 0; i < 5; i++) insert.run(row);
         await new Promise((resolve) => setTimeout(resolve, 1));
       }
@@ -84,7 +84,7 @@ describe('WalCheckpointer', () => {
     const reader = new Database(path);
     reader.exec('BEGIN');
     expect(reader.prepare('SELECT count(*) AS n FROM rows').get()).toEqual({ n: 0 });
-    await writeFor(400);
+    await writeBursts(200);
     // Nothing may overwrite frames the reader may still need: the WAL only grew.
     const pinned = framesInWal();
     expect(pinned).toBeGreaterThan(1000);
@@ -93,7 +93,7 @@ describe('WalCheckpointer', () => {
     expect(checkpointer.restarts).toEqual({ done: 0, missed: 0 });
     reader.exec('COMMIT');
     reader.close();
-    await writeFor(400);
+    await writeBursts(200);
     expect(checkpointer.restarts.done).toBeGreaterThan(0);
     expect(framesInWal()).toBeLessThan(pinned);
     await checkpointer.close();
