@@ -26,7 +26,8 @@ const hexByte = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padSt
  */
 export function generateEventId(now: number = Date.now()): string {
   // Random bytes come from a pool refilled 4 KiB at a time: one getRandomValues call per id
-  // cost more than the rest of an ingest request's bookkeeping.
+  // cost more than the rest of an ingest request's bookkeeping. (The `uuid` package's `v7`
+  // took 3.4–4.3 µs an id against 0.3 here: a third of batch ingest's budget per event.)
   if (poolOffset + 10 > randomPool.length) {
     globalThis.crypto.getRandomValues(randomPool);
     poolOffset = 0;
