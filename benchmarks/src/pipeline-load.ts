@@ -63,21 +63,15 @@ export async function pacedLoad(
       if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
     }
     while (inFlight.size >= options.concurrency) await Promise.race(inFlight);
-    if (i < 0) {
-      // Warm-up: its frames carry markers nobody waits for.
-      const request: Promise<void> = target
-        .send(i, `${options.prefix}-warm-up${i}`)
-        .then(() => undefined)
-        .finally(() => inFlight.delete(request));
-      inFlight.add(request);
-      continue;
-    }
+    // Warm-up sends (i < 0) carry markers nobody waits for, and count for nothing.
+    const measured = i >= 0;
     if (i === 0) begin = performance.now();
-    const marker = `${options.prefix}-${i}`;
-    sentAt.set(marker, performance.now());
+    const marker = measured ? `${options.prefix}-${i}` : `${options.prefix}-warm-up${i}`;
+    if (measured) sentAt.set(marker, performance.now());
     const request: Promise<void> = target
       .send(i, marker)
       .then((ok) => {
+        if (!measured) return;
         if (ok) accepted += 1;
         else sentAt.delete(marker);
       })

@@ -64,64 +64,54 @@ async function hello(herald: RunningHerald, subscriber: string): Promise<string>
 
 const ws = (url: string) => `${url.replace('http', 'ws')}/v1/ws`;
 
+/** A server the latency runs drive: its base URL, the headers of its `POST /v1/events`, its socket hello. */
+interface LatencyTarget {
+  url: string;
+  headers: Record<string, string>;
+  hello?: string;
+}
+
+/** One paced run against `target` in a client process of its own. */
+function pacedRun(
+  target: LatencyTarget,
+  run: { events: number; rate: number; warmUpEvents?: number; prefix: string },
+): Promise<PacedResult> {
+  return runClient<PacedResult>({
+    kind: 'paced',
+    url: `${target.url}/v1/events`,
+    headers: target.headers,
+    wsUrl: ws(target.url),
+    ...(target.hello === undefined ? {} : { hello: target.hello }),
+    ...run,
+  });
+}
+
 async function latency(herald: RunningHerald, floorUrl: string, durableFloorUrl: string): Promise<void> {
-  const headers = {
-    authorization: `Bearer ${herald.credentials.apiKey}`,
-    'content-type': 'application/json',
+  const json = { 'content-type': 'application/json' };
+  const floorTarget = { url: floorUrl, headers: json };
+  const durableFloorTarget = { url: durableFloorUrl, headers: json };
+  const heraldTarget = {
+    url: herald.url,
+    headers: { ...json, authorization: `Bearer ${herald.credentials.apiKey}` },
+    hello: await hello(herald, 'bench-rep'),
   };
   // Warm-up, not reported: JIT, SQLite pages and the consumers' first batches.
-  for (const [url, wsUrl, extra, prefix] of [
-    [`${floorUrl}/v1/events`, ws(floorUrl), {}, 'floor-warm'],
-    [`${durableFloorUrl}/v1/events`, ws(durableFloorUrl), {}, 'durable-floor-warm'],
-    [`${herald.url}/v1/events`, ws(herald.url), { hello: await hello(herald, 'bench-rep') }, 'herald-warm'],
+  for (const [target, name] of [
+    [floorTarget, 'floor'],
+    [durableFloorTarget, 'durable-floor'],
+    [heraldTarget, 'herald'],
   ] as const) {
-    await runClient<PacedResult>({
-      kind: 'paced',
-      url,
-      headers: prefix === 'herald-warm' ? headers : { 'content-type': 'application/json' },
-      wsUrl,
-      ...extra,
-      events: 1000,
-      rate: 500,
-      prefix,
-    });
+    await pacedRun(target, { events: 1000, rate: 500, prefix: `${name}-warm` });
   }
   for (const rate of [1000, 5000]) {
     const events = rate * seconds;
     console.log(
       `\npipeline · event → socket latency at ${rate}/s for ${seconds} s (${events} events after 1 s of the same as warm-up; client in its own process)`,
     );
-    const floor = await runClient<PacedResult>({
-      kind: 'paced',
-      url: `${floorUrl}/v1/events`,
-      headers: { 'content-type': 'application/json' },
-      wsUrl: ws(floorUrl),
-      events,
-      rate,
-      warmUpEvents: rate,
-      prefix: `floor-${rate}`,
-    });
-    const durableFloor = await runClient<PacedResult>({
-      kind: 'paced',
-      url: `${durableFloorUrl}/v1/events`,
-      headers: { 'content-type': 'application/json' },
-      wsUrl: ws(durableFloorUrl),
-      events,
-      rate,
-      warmUpEvents: rate,
-      prefix: `durable-floor-${rate}`,
-    });
-    const ours = await runClient<PacedResult>({
-      kind: 'paced',
-      url: `${herald.url}/v1/events`,
-      headers,
-      wsUrl: ws(herald.url),
-      hello: await hello(herald, 'bench-rep'),
-      events,
-      rate,
-      warmUpEvents: rate,
-      prefix: `herald-${rate}`,
-    });
+    const run = (prefix: string) => ({ events, rate, warmUpEvents: rate, prefix: `${prefix}-${rate}` });
+    const floor = await pacedRun(floorTarget, run('floor'));
+    const durableFloor = await pacedRun(durableFloorTarget, run('durable-floor'));
+    const ours = await pacedRun(heraldTarget, run('herald'));
     report(suite, `herald p50 at ${rate}/s`, ours.p50, 'ms');
     report(suite, `herald p99 at ${rate}/s`, ours.p99, 'ms');
     report(suite, `herald lost at ${rate}/s (of ${ours.accepted} accepted)`, ours.lost, 'events');

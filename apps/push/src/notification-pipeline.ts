@@ -40,6 +40,9 @@ export interface PipelineDeps {
   sliceSize: number;
 }
 
+// Reminders are the scheduler's part: it evaluates the same events for them.
+const onlyNotifications = { only: 'notifications' } as const;
+
 interface Work {
   event: LoggedEvent;
   draft: NotificationDraft;
@@ -154,8 +157,7 @@ export class NotificationPipeline {
       customer,
       ...(teamMembers === undefined ? {} : { teamMembers: (team: string) => teamMembers(tenant, team) }),
     };
-    // Reminders are the scheduler's part: it evaluates the same event for them.
-    const { notifications, warnings } = evaluate(ruleSets(tenant), event, context, { only: 'notifications' });
+    const { notifications, warnings } = evaluate(ruleSets(tenant), event, context, onlyNotifications);
     for (const warning of warnings) logger.warn({ tenant, eventId: event.id, ...warning }, 'rule warning');
     const works: Promise<void>[] = [];
     for (const draft of notifications) {

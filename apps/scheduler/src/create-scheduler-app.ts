@@ -111,6 +111,8 @@ type Env = ApiKeyEnv;
 
 /** How long the scheduler's consumer lets events gather before it reads them (see `batchWaitMs`). */
 const eventBatchWaitMs = 20;
+// Notifications are push's part: rendering them here would be thrown away.
+const onlyReminders = { only: 'reminders' } as const;
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -185,7 +187,6 @@ export function createSchedulerApp(deps: SchedulerDeps): SchedulerApp {
     throw error;
   };
 
-  const onlyReminders = { only: 'reminders' } as const;
   const handle = (batch: ConsumedBatch): void => {
     for (const record of batch.records) {
       let event: LoggedEvent;
@@ -200,7 +201,6 @@ export function createSchedulerApp(deps: SchedulerDeps): SchedulerApp {
       }
       events += 1;
       if (event.type === reminderDueEventType) continue;
-      // Notifications are push's part: rendering them here would be thrown away.
       let evaluation = evaluate(rulesFor(event.tenant), event, {}, onlyReminders);
       if (evaluation.reminders.length === 0) continue;
       // A rule scheduling in the customer's zone needs the profile when the event carries none.
