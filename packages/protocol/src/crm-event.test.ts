@@ -117,9 +117,25 @@ describe('crmEventSchema', () => {
     });
   });
 
-  test('refuses data that is not an object', () => {
-    expect(firstError({ ...valid, data: [1, 2] }).field).toBe('data');
-    expect(firstError({ ...valid, data: null }).field).toBe('data');
+  test('refuses data that is not a plain object, naming what it is', () => {
+    expect(firstError({ ...valid, data: [1, 2] })).toEqual({
+      code: 'invalid_field',
+      message: 'data: Invalid input: expected record, received array',
+      field: 'data',
+    });
+    expect(firstError({ ...valid, data: null }).message).toBe('data: Invalid input: expected record, received null');
+    expect(firstError({ ...valid, data: 'text' }).field).toBe('data');
+    expect(firstError({ ...valid, data: new Map([['a', 1]]) }).message).toMatch(/received Map$/);
+    const { data: _data, ...withoutData } = valid;
+    expect(firstError(withoutData).message).toBe('data: required');
+  });
+
+  test('takes data as it came, members untouched', () => {
+    const data = JSON.parse('{"orderId":"1","nested":{"a":[1,{"b":null}]},"__proto__":{"x":1},"constructor":"c"}');
+    const parsed = crmEventSchema.parse({ ...valid, data });
+    expect(parsed.data).toBe(data);
+    expect(Object.keys(parsed.data)).toEqual(['orderId', 'nested', '__proto__', 'constructor']);
+    expect(crmEventSchema.parse({ ...valid, data: Object.create(null) }).data).toEqual({});
   });
 
   test('refuses a record that is not kind:id', () => {
