@@ -13,22 +13,21 @@ export function assertTopicName(topic: unknown): asserts topic is string {
   }
 }
 
-/** The size a record occupies, counted as Kafka counts it (key, value and headers). */
-export function recordSize(record: LogRecord): number {
-  let size = typeof record.value === 'string' ? Buffer.byteLength(record.value) : record.value.byteLength;
-  if (record.key) size += Buffer.byteLength(record.key);
-  for (const [name, value] of Object.entries(record.headers ?? {})) size += name.length + value.length;
-  return size;
-}
-
-/** Rejects the whole publish before anything is written when any record is malformed or too large. */
-export function assertRecords(topic: string, records: readonly LogRecord[], maxRecordBytes: number): void {
+/**
+ * Checks a publish's records and returns their values as the bytes every driver stores, in
+ * order. Rejects the whole publish before anything is written when any record is malformed or
+ * too large (key, value and headers counted as Kafka counts them). The size is read off the
+ * bytes made for storing: measuring a string value first cost a second pass over it.
+ */
+export function recordValues(topic: string, records: readonly LogRecord[], maxRecordBytes: number): Buffer[] {
   assertTopicName(topic);
   const list: unknown = records;
   if (!Array.isArray(list)) {
     throw new TransportError('INVALID_ARGUMENT', 'publish() takes an array of records.');
   }
-  records.forEach((record, index) => {
+  const values: Buffer[] = [];
+  for (let index = 0; index < records.length; index++) {
+    const record = records[index]!;
     if (record === null || typeof record !== 'object') {
       throw new TransportError('INVALID_ARGUMENT', `Record ${index} is not an object.`);
     }
@@ -41,14 +40,19 @@ export function assertRecords(topic: string, records: readonly LogRecord[], maxR
     if (record.key !== undefined && record.key !== null && typeof record.key !== 'string') {
       throw new TransportError('INVALID_ARGUMENT', `Record ${index} has a key that is not a string.`);
     }
-    const size = recordSize(record);
+    const value = valueBytes(record.value);
+    let size = value.length;
+    if (record.key) size += Buffer.byteLength(record.key);
+    for (const name in record.headers) size += name.length + record.headers[name]!.length;
     if (size > maxRecordBytes) {
       throw new TransportError(
         'RECORD_TOO_LARGE',
         `Record ${index} is ${size} bytes, over the limit of ${maxRecordBytes} bytes (maxRecordBytes).`,
       );
     }
-  });
+    values.push(value);
+  }
+  return values;
 }
 
 /** Checks a subscription's settings before the member joins. */
@@ -94,7 +98,7 @@ export function assertSubscribeOptions(options: SubscribeOptions): void {
 }
 
 /** Turns a record's value into the bytes every driver stores. */
-export function valueBytes(value: LogRecord['value']): Buffer {
+function valueBytes(value: LogRecord['value']): Buffer {
   return typeof value === 'string'
     ? Buffer.from(value, 'utf8')
     : Buffer.from(value.buffer, value.byteOffset, value.byteLength);

@@ -349,6 +349,17 @@ export function describeEventLogContract(
       await expectCode(log.publish('', [{ value: 'x' }]), 'INVALID_TOPIC');
       await expectCode(log.publish('bad topic!', [{ value: 'x' }]), 'INVALID_TOPIC');
       await expectCode(log.publish(uniqueName('big'), [{ value: 'x'.repeat(2048) }]), 'RECORD_TOO_LARGE');
+      // Counted in UTF-8 bytes, key and headers included, as Kafka counts them.
+      await expectCode(log.publish(uniqueName('big'), [{ value: '€'.repeat(342) }]), 'RECORD_TOO_LARGE');
+      await expectCode(
+        log.publish(uniqueName('big'), [{ key: 'k'.repeat(30), value: 'é'.repeat(500) }]),
+        'RECORD_TOO_LARGE',
+      );
+      await expectCode(
+        log.publish(uniqueName('big'), [{ value: 'x'.repeat(1000), headers: { trace: 'y'.repeat(30) } }]),
+        'RECORD_TOO_LARGE',
+      );
+      await log.publish(uniqueName('fits'), [{ key: 'k', value: 'é'.repeat(500), headers: { a: 'b' } }]);
       await expectCode(
         log.publish(uniqueName('t'), [{ value: 42 as unknown as string }]),
         'INVALID_ARGUMENT',

@@ -9,7 +9,7 @@ import type {
 } from '../event-log.js';
 import { RecordPartitioner } from '../partitioner.js';
 import { TransportError } from '../transport-error.js';
-import { assertRecords, assertSubscribeOptions, assertTopicName, valueBytes } from '../validate.js';
+import { assertSubscribeOptions, assertTopicName, recordValues } from '../validate.js';
 import type { AppendNotifier } from './append-notifier.js';
 import { EmbeddedGroupMember } from './embedded-group-member.js';
 import type { AppendRequest, LogStorage, StoredRecordInput } from './log-storage.js';
@@ -129,14 +129,14 @@ export class EmbeddedEventLog implements EventLog {
 
   async publish(topic: string, records: readonly LogRecord[]): Promise<PublishedRecord[]> {
     this.#assertOpen();
-    assertRecords(topic, records, this.#options.maxRecordBytes);
+    const values = recordValues(topic, records, this.#options.maxRecordBytes);
     if (records.length === 0) return [];
     const partitions = this.#storage.ensureTopic(topic, this.#options.defaultPartitions);
     const now = this.#options.now();
-    const stored = records.map((record) => ({
+    const stored = records.map((record, index) => ({
       partition: this.#partitioner.partitionOf(topic, record.key ?? null, partitions),
       key: record.key ?? null,
-      value: valueBytes(record.value),
+      value: values[index]!,
       headers: record.headers ? { ...record.headers } : noHeaders,
       timestamp: record.timestamp ?? now,
     }));

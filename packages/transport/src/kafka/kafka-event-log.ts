@@ -13,7 +13,7 @@ import type {
 } from '../event-log.js';
 import { RecordPartitioner } from '../partitioner.js';
 import { TransportError } from '../transport-error.js';
-import { assertRecords, assertSubscribeOptions, assertTopicName, valueBytes } from '../validate.js';
+import { assertSubscribeOptions, assertTopicName, recordValues } from '../validate.js';
 import type { KafkaLogOptions } from './create-kafka-log.js';
 
 function unavailable(brokers: string[], error: unknown): TransportError {
@@ -127,24 +127,25 @@ export class KafkaEventLog implements EventLog {
 
   async publish(topic: string, records: readonly LogRecord[]): Promise<PublishedRecord[]> {
     this.#assertOpen();
-    assertRecords(topic, records, this.#options.maxRecordBytes ?? 1024 * 1024);
+    const values = recordValues(topic, records, this.#options.maxRecordBytes ?? 1024 * 1024);
     if (records.length === 0) return [];
     const partitions = await this.#partitionCount(topic);
     const producer = await this.#connectProducer();
     // Partitions are chosen here, with Kafka's own murmur2, so each record's offset is known.
-    const placed = records.map((record) => ({
+    const placed = records.map((record, index) => ({
       partition: this.#partitioner.partitionOf(topic, record.key ?? null, partitions),
       record,
+      value: values[index]!,
     }));
     let metadata;
     try {
       metadata = await producer.send({
         topic,
         acks: -1,
-        messages: placed.map(({ partition, record }) => ({
+        messages: placed.map(({ partition, record, value }) => ({
           partition,
           key: record.key ?? null,
-          value: valueBytes(record.value),
+          value,
           headers: { ...record.headers },
           ...(record.timestamp === undefined ? {} : { timestamp: String(record.timestamp) }),
         })),
