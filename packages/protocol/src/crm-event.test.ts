@@ -123,7 +123,9 @@ describe('crmEventSchema', () => {
       message: 'data: Invalid input: expected record, received array',
       field: 'data',
     });
-    expect(firstError({ ...valid, data: null }).message).toBe('data: Invalid input: expected record, received null');
+    expect(firstError({ ...valid, data: null }).message).toBe(
+      'data: Invalid input: expected record, received null',
+    );
     expect(firstError({ ...valid, data: 'text' }).field).toBe('data');
     expect(firstError({ ...valid, data: new Map([['a', 1]]) }).message).toMatch(/received Map$/);
     const { data: _data, ...withoutData } = valid;
@@ -131,11 +133,14 @@ describe('crmEventSchema', () => {
   });
 
   test('takes data as it came, members untouched', () => {
-    const data = JSON.parse('{"orderId":"1","nested":{"a":[1,{"b":null}]},"__proto__":{"x":1},"constructor":"c"}');
+    const data = JSON.parse(
+      '{"orderId":"1","nested":{"a":[1,{"b":null}]},"__proto__":{"x":1},"constructor":"c"}',
+    ) as Record<string, unknown>;
     const parsed = crmEventSchema.parse({ ...valid, data });
     expect(parsed.data).toBe(data);
     expect(Object.keys(parsed.data)).toEqual(['orderId', 'nested', '__proto__', 'constructor']);
-    expect(crmEventSchema.parse({ ...valid, data: Object.create(null) }).data).toEqual({});
+    const bare = Object.create(null) as Record<string, unknown>;
+    expect(crmEventSchema.parse({ ...valid, data: bare }).data).toEqual({});
   });
 
   test('refuses a record that is not kind:id', () => {
