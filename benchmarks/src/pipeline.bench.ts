@@ -295,8 +295,14 @@ async function fanOutRun(
     'frames/s',
   );
   report(suite, `bare ws.send loop to ${fanOutSockets} sockets, ${label}`, floorRate.perSecond, 'frames/s');
+  // The target is for coalesced writes: one write per frame per socket is bounded by the
+  // syscalls (the floor, which writes the same way, shows the machine's ceiling).
+  const target =
+    burst === 1
+      ? 'no target: one write per frame'
+      : `target ≥ 500,000 deliveries/s → ${ourRate.perSecond >= 500_000 ? 'met' : 'NOT met'}`;
   console.log(
-    `  herald ÷ floor = ${(ourRate.perSecond / floorRate.perSecond).toFixed(2)}× (received ${ourRate.received}/${expected}) · target ≥ 500,000 deliveries/s → ${ourRate.perSecond >= 500_000 ? 'met' : 'NOT met'}`,
+    `  herald ÷ floor = ${(ourRate.perSecond / floorRate.perSecond).toFixed(2)}× (received ${ourRate.received}/${expected}) · ${target}`,
   );
 }
 
