@@ -64,7 +64,7 @@ export interface IngestDeps {
   /** The log topic events are appended to. @defaultValue 'herald.events' */
   topic?: string;
   /** Dedup window and Bloom filter sizing. @defaultValue see {@link DeduplicatorOptions} */
-  dedup?: Omit<DeduplicatorOptions, 'now'>;
+  dedup?: Omit<DeduplicatorOptions, 'now' | 'onCommitError' | 'onExactCheck'>;
   /** Metrics to record into. @defaultValue a new registry */
   metrics?: IngestMetrics;
   /** The clock (epoch ms). @defaultValue `Date.now` */
@@ -150,7 +150,9 @@ export function createIngestApp(deps: IngestDeps): IngestApp {
     now,
     // The events are durable already: a retry may append them again, which consumers absorb by id.
     onCommitError: (error) => logger.warn({ err: error }, 'could not record processed events'),
+    onExactCheck: () => metrics.dedupExactChecks.inc(),
   });
+  metrics.measureDedupFilter(() => dedup.estimatedFalsePositiveRate());
   // Loaded now, not in start(): a "definitely new" from the filter must hold from the first request.
   const warmed = dedup.warm();
 

@@ -75,4 +75,41 @@ describe('Deduplicator', () => {
     expect(count()).toBe(1);
     await store.close();
   });
+
+  it('looks up only keys the filter may have seen, and shows an undersized filter in its estimate', async () => {
+    const store = openStore({ path: ':memory:' });
+    store.tenants.create({ id: 'acme', name: 'Acme' });
+    let exactChecks = 0;
+    // Sized for 30 keys a window; 3,000 arrive.
+    const dedup = new Deduplicator(store, {
+      expectedItems: 30,
+      falsePositiveRate: 0.001,
+      onExactCheck: () => (exactChecks += 1),
+    });
+    const claimAndCommit = (id: string) => {
+      const claim = dedup.tryClaim('acme', [id]);
+      if (claim === undefined || claim.duplicate) throw new Error(`expected a fresh claim for ${id}`);
+      claim.commit();
+      claim.release();
+    };
+    for (let i = 0; i < 20; i++) claimAndCommit(`evt-${i}`);
+    await nextTurn();
+    // Within its size, new keys are "definitely new": no lookups.
+    expect(exactChecks).toBeLessThanOrEqual(1);
+    expect(dedup.estimatedFalsePositiveRate()).toBeLessThan(0.01);
+    // A repeat is looked up, and found.
+    expect(dedup.tryClaim('acme', ['evt-3'])).toEqual({ duplicate: true });
+    const afterRepeat = exactChecks;
+    expect(afterRepeat).toBeGreaterThanOrEqual(1);
+    // Written (and added to the filter) a turn at a time, as requests would be.
+    for (let i = 20; i < 3000; i++) {
+      claimAndCommit(`evt-${i}`);
+      if (i % 50 === 0) await nextTurn();
+    }
+    await nextTurn();
+    // Past its size, most new keys are "probably seen" and cost a lookup.
+    expect(exactChecks - afterRepeat).toBeGreaterThan(1500);
+    expect(dedup.estimatedFalsePositiveRate()).toBeGreaterThan(0.5);
+    await store.close();
+  });
 });

@@ -19,6 +19,8 @@ export interface DeduplicatorOptions {
   now?: () => number;
   /** Told when recording claims as processed failed (their events are in the log already). */
   onCommitError?: (error: unknown) => void;
+  /** Told each time a key is looked up in the store (a metric). */
+  onExactCheck?: () => void;
 }
 
 /** What {@link Deduplicator.claim} answers. */
@@ -53,6 +55,7 @@ export class Deduplicator {
   readonly #now: () => number;
   readonly #inFlight = new Map<string, Hold>();
   readonly #onCommitError: (error: unknown) => void;
+  readonly #onExactCheck: () => void;
   /** Committed claims waiting for the next group write; their keys count as processed meanwhile. */
   #toRecord: Pick<Extract<ClaimResult, { duplicate: false }>, 'tenantId' | 'keys'>[] = [];
   readonly #recording = new Set<string>();
@@ -63,6 +66,7 @@ export class Deduplicator {
     this.#exactCheck = options.exactCheck ?? 'on-bloom-hit';
     this.#now = options.now ?? Date.now;
     this.#onCommitError = options.onCommitError ?? (() => undefined);
+    this.#onExactCheck = options.onExactCheck ?? (() => undefined);
     this.#bloom = new TimeWindowedBloomFilter({
       window: this.#windowMs,
       expectedItems: options.expectedItems ?? 100_000,
@@ -124,7 +128,9 @@ export class Deduplicator {
     if (full.some((key) => this.#recording.has(key))) return { duplicate: true };
     for (const [index, key] of full.entries()) {
       const probablySeen = this.#exactCheck === 'always' || this.#bloom.has(key);
-      if (probablySeen && this.#store.processedEvents.isProcessed(tenantId, keys[index]!)) {
+      if (!probablySeen) continue;
+      this.#onExactCheck();
+      if (this.#store.processedEvents.isProcessed(tenantId, keys[index]!)) {
         this.#bloom.add(key);
         return { duplicate: true };
       }
@@ -145,6 +151,18 @@ export class Deduplicator {
         hold.wake?.();
       },
     };
+  }
+
+  /**
+   * The Bloom filter's estimated false-positive rate: near `falsePositiveRate` at the designed
+   * load, far above it when more keys arrive per window than `expectedItems` (every "probably
+   * seen" then costs a store lookup). Counts the filter's bits: for scrapes, not requests.
+   *
+   * @example
+   * dedup.estimatedFalsePositiveRate(); // 0.0004
+   */
+  estimatedFalsePositiveRate(): number {
+    return this.#bloom.estimatedFalsePositiveRate();
   }
 
   /** Writes the commits still waiting for their group write now (on close). */

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** The Prometheus metrics of one ingest app, on a registry of its own. */
 export interface IngestMetrics {
@@ -7,6 +7,13 @@ export interface IngestMetrics {
   readonly requestDuration: Histogram<'method' | 'route' | 'status'>;
   readonly events: Counter<'outcome'>;
   readonly appendDuration: Histogram;
+  /** Store lookups behind a "probably seen" of the dedup filter (every key with `exactCheck: 'always'`). */
+  readonly dedupExactChecks: Counter;
+  /**
+   * Makes the dedup filter's estimated false-positive rate a gauge, read at each scrape (the
+   * estimate counts the filter's bits, too much work for every request).
+   */
+  measureDedupFilter(falsePositiveRate: () => number): void;
 }
 
 /**
@@ -22,6 +29,15 @@ export function createIngestMetrics(options: { defaultMetrics?: boolean } = {}):
   const registry = new Registry();
   if (options.defaultMetrics === true) collectDefaultMetrics({ register: registry });
   const labelNames = ['method', 'route', 'status'] as const;
+  let filterFalsePositiveRate: (() => number) | undefined;
+  new Gauge({
+    name: 'herald_ingest_dedup_filter_false_positive_rate',
+    help: 'Estimated false-positive rate of the dedup Bloom filter; far above its design rate, the filter is undersized (HERALD_INGEST_DEDUP_EXPECTED_ITEMS) and most keys go to the store.',
+    registers: [registry],
+    collect() {
+      if (filterFalsePositiveRate !== undefined) this.set(filterFalsePositiveRate());
+    },
+  });
   return {
     registry,
     requests: new Counter({
@@ -49,5 +65,13 @@ export function createIngestMetrics(options: { defaultMetrics?: boolean } = {}):
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
       registers: [registry],
     }),
+    dedupExactChecks: new Counter({
+      name: 'herald_ingest_dedup_exact_checks_total',
+      help: 'Dedup keys looked up in the store because the Bloom filter may have seen them.',
+      registers: [registry],
+    }),
+    measureDedupFilter(falsePositiveRate) {
+      filterFalsePositiveRate = falsePositiveRate;
+    },
   };
 }

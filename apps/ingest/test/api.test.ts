@@ -209,12 +209,15 @@ describe('operations', () => {
     await h.post('/v1/events', event('c', { id: 'm-1' }));
     await h.post('/v1/events/batch', { events: [event('c', { id: 'm-2' }), { bad: true }] });
     await h.get('/nowhere');
+    // Once m-1's record is written (the next turn), its repeat is confirmed in the store.
+    await new Promise((resolve) => setImmediate(resolve));
+    await h.post('/v1/events', event('c', { id: 'm-1' }));
     const text = await (await h.ingest.app.request('/metrics')).text();
     expect(text).toContain('herald_ingest_events_total{outcome="accepted"} 2');
-    expect(text).toContain('herald_ingest_events_total{outcome="duplicate"} 1');
+    expect(text).toContain('herald_ingest_events_total{outcome="duplicate"} 2');
     expect(text).toContain('herald_ingest_events_total{outcome="rejected"} 1');
     expect(text).toContain(
-      'herald_ingest_http_requests_total{method="POST",route="/v1/events",status="202"} 2',
+      'herald_ingest_http_requests_total{method="POST",route="/v1/events",status="202"} 3',
     );
     expect(text).toContain(
       'herald_ingest_http_requests_total{method="GET",route="unmatched",status="404"} 1',
@@ -223,7 +226,27 @@ describe('operations', () => {
       /herald_ingest_http_request_duration_seconds_count\{method="POST",route="\/v1\/events\/batch",status="202"\} 1/,
     );
     expect(text).toContain('herald_ingest_append_duration_seconds_count 2');
+    // Only the last repeat of m-1 was looked up in the store: new ids are "definitely new".
+    expect(text).toContain('herald_ingest_dedup_exact_checks_total 1');
+    const rate = /^herald_ingest_dedup_filter_false_positive_rate (\S+)$/m.exec(text)?.[1];
+    expect(Number(rate)).toBeGreaterThanOrEqual(0);
+    expect(Number(rate)).toBeLessThan(0.001);
     expect(text).not.toContain(h.key);
+  });
+
+  it('shows an undersized dedup filter in /metrics: its estimated rate, and the store lookups it causes', async () => {
+    await using h = await createHarness({ dedup: { expectedItems: 10 } });
+    const batch = (from: number) => ({
+      events: Array.from({ length: 500 }, (_, i) => event('c', { id: `u-${from + i}` })),
+    });
+    expect((await h.post('/v1/events/batch', batch(0))).status).toBe(202);
+    expect((await h.post('/v1/events/batch', batch(500))).status).toBe(202);
+    const text = await (await h.ingest.app.request('/metrics')).text();
+    const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
+    // All new, yet most of the second batch's ids were "probably seen" by the full filter.
+    expect(value('herald_ingest_dedup_exact_checks_total')).toBeGreaterThan(250);
+    expect(value('herald_ingest_dedup_filter_false_positive_rate')).toBeGreaterThan(0.5);
+    expect(text).toContain('herald_ingest_events_total{outcome="accepted"} 1000');
   });
 
   it('serves real HTTP on port 0', async () => {
