@@ -43,7 +43,9 @@ export function recordValues(topic: string, records: readonly LogRecord[], maxRe
     const value = valueBytes(record.value);
     let size = value.length;
     if (record.key) size += Buffer.byteLength(record.key);
-    for (const name in record.headers) size += name.length + record.headers[name]!.length;
+    for (const name in record.headers) {
+      size += Buffer.byteLength(name) + Buffer.byteLength(record.headers[name]!);
+    }
     if (size > maxRecordBytes) {
       throw new TransportError(
         'RECORD_TOO_LARGE',

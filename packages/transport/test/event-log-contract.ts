@@ -359,6 +359,10 @@ export function describeEventLogContract(
         log.publish(uniqueName('big'), [{ value: 'x'.repeat(1000), headers: { trace: 'y'.repeat(30) } }]),
         'RECORD_TOO_LARGE',
       );
+      await expectCode(
+        log.publish(uniqueName('big'), [{ value: 'x'.repeat(1000), headers: { trace: 'ü'.repeat(10) } }]),
+        'RECORD_TOO_LARGE',
+      );
       await log.publish(uniqueName('fits'), [{ key: 'k', value: 'é'.repeat(500), headers: { a: 'b' } }]);
       await expectCode(
         log.publish(uniqueName('t'), [{ value: 42 as unknown as string }]),
