@@ -15,6 +15,8 @@ export interface PacedResult extends LatencySummary {
   accepted: number;
   lost: number;
   acceptedPerSecond: number;
+  /** Every measured latency (ms), in arrival order: runs of one target are pooled from these. */
+  samples: number[];
 }
 
 /**
@@ -93,6 +95,7 @@ export async function pacedLoad(
     accepted,
     lost: accepted - latencies.length,
     acceptedPerSecond: (accepted / elapsed) * 1000,
+    samples: latencies,
   };
 }
 
