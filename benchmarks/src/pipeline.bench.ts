@@ -26,9 +26,18 @@ import { startFloor } from './pipeline-floor.js';
 import type { PacedResult } from './pipeline-load.js';
 
 const suite = 'pipeline';
-const seconds = Number(process.env.HERALD_BENCH_PIPELINE_SECONDS ?? 3);
+/** A positive integer from the environment, or a clear error naming the variable. */
+function positiveInteger(name: string, fallback: number): number {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(`${name} must be a positive integer, got ${JSON.stringify(process.env[name])}`);
+  }
+  return value;
+}
+
+const seconds = positiveInteger('HERALD_BENCH_PIPELINE_SECONDS', 3);
 // Each latency measurement is split into this many rounds, the servers taking turns.
-const rounds = Number(process.env.HERALD_BENCH_PIPELINE_ROUNDS ?? 3);
+const rounds = positiveInteger('HERALD_BENCH_PIPELINE_ROUNDS', 3);
 const fanOutSockets = Number(process.env.HERALD_BENCH_FANOUT_SOCKETS ?? 2000);
 // Notifications per event-loop turn in the second fan-out measurement.
 const fanOutBurst = Number(process.env.HERALD_BENCH_FANOUT_BURST ?? 50);
