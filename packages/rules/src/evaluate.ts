@@ -459,14 +459,14 @@ export function evaluate(
   const notifications = options.only !== 'reminders';
   const reminders = options.only !== 'notifications';
   for (const rule of candidates(run.compiled, event.type)) {
-    const notifies = notifications && rule.notify !== undefined;
+    const notify = notifications ? rule.notify : undefined;
     const reminds =
       reminders &&
       (rule.schedule !== undefined || rule.cancel !== undefined || rule.reschedule !== undefined);
-    if (!notifies && !reminds) continue;
+    if (notify === undefined && !reminds) continue;
     if (!rule.conditions.every((condition) => condition(run.scope))) continue;
-    if (notifies)
-      run.notify(rule.id, rule.notify!, run.scope, run.recipients(rule.id, rule.notify!, run.scope));
+    if (notify !== undefined)
+      run.notify(rule.id, notify, run.scope, run.recipients(rule.id, notify, run.scope));
     if (!reminds) continue;
     if (rule.schedule !== undefined) run.schedule(rule, rule.schedule);
     if (rule.cancel !== undefined) run.target(rule, 'cancel');
