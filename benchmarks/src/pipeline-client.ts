@@ -91,7 +91,7 @@ async function run(job: ClientJob): Promise<unknown> {
           events: job.events,
           rate: job.rate,
           concurrency: 64,
-          ...(job.warmUpEvents === undefined ? {} : { warmUpEvents: job.warmUpEvents }),
+          warmUpEvents: job.warmUpEvents,
           prefix: job.prefix,
         },
       );

@@ -35,7 +35,7 @@ export async function pacedLoad(
     events: number;
     rate: number;
     concurrency: number;
-    warmUpEvents?: number;
+    warmUpEvents?: number | undefined;
     drainMs?: number;
     prefix: string;
   },
