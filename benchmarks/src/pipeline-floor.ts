@@ -30,24 +30,53 @@ function durableWrites(path: string) {
 }
 
 /**
+ * Synthetic per-event work, in microseconds of the event loop's time, done before the 202 and
+ * between the 202 and the frame: it stands in for a server's own work, to find how much of it
+ * a latency target leaves room for.
+ */
+export interface FloorWork {
+  beforeAnswerUs: number;
+  afterAnswerUs: number;
+}
+
+/** Keeps the thread busy for `us` microseconds (a loop on the clock: nothing else runs meanwhile). */
+function busyFor(us: number): void {
+  const until = performance.now() + us / 1000;
+  while (performance.now() < until);
+}
+
+/**
  * The floors of the pipeline benchmark, node:http + ws with nothing else. `POST /v1/events`
  * parses the JSON, answers 202 and writes a frame with the event's order id to every socket;
  * `POST /v1/events/batch` does the same per event. With `durable`, the floor also does the
- * two SQLite commits Herald's guarantees need (see `durableWrites`), and sends the frames
- * after the 202 as Herald does.
+ * two SQLite commits Herald's guarantees need (see `durableWrites`); with `work`, it spends that
+ * long per event (see {@link FloorWork}). Either way it sends the frames after the 202, as
+ * Herald does.
  */
 export async function startFloor(
-  options: { durable?: { path: string } } = {},
+  options: { durable?: { path: string }; work?: FloorWork } = {},
 ): Promise<{ url: string; wss: WebSocketServer; close(): Promise<void> }> {
   const sockets = new Set<WebSocket>();
   const wss = new WebSocketServer({ noServer: true });
   const durable = options.durable === undefined ? undefined : durableWrites(options.durable.path);
+  const work = options.work;
   const frameOf = (event: FloorEvent) =>
     JSON.stringify({ type: 'notification', notification: { data: { orderId: event.data?.orderId } } });
   const broadcast = (frame: string) => {
     for (const socket of sockets) socket.send(frame);
   };
   const accept = (events: FloorEvent[], answer: () => void) => {
+    if (work !== undefined) {
+      busyFor(work.beforeAnswerUs * events.length);
+      answer();
+      setImmediate(() => {
+        for (const event of events) {
+          busyFor(work.afterAnswerUs);
+          broadcast(frameOf(event));
+        }
+      });
+      return;
+    }
     if (durable === undefined) {
       for (const event of events) broadcast(frameOf(event));
       answer();

@@ -3,12 +3,10 @@
 // floor built from node:http + ws with nothing else, driven by the same load generator. The
 // latency runs add a durable floor: the same plus the two SQLite commits Herald's guarantees
 // need, so the figures show what durability itself costs on the machine.
-import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { createCache } from '@herald/cache';
 import { startHerald, type RunningHerald } from '@herald/cli';
@@ -20,10 +18,9 @@ import { openStore } from '@herald/store';
 import { createEventLog } from '@herald/transport';
 import { pino } from 'pino';
 import { report } from './harness.js';
-import { summarizeLatencies } from './latency-summary.js';
-import type { ClientJob } from './pipeline-client.js';
+import { workBudget } from './pipeline-budget.js';
 import { startFloor } from './pipeline-floor.js';
-import type { PacedResult } from './pipeline-load.js';
+import { pacedRun, pooled, runClient, serverThreadCpu, takeTurns } from './pipeline-turns.js';
 
 const suite = 'pipeline';
 /** A positive integer from the environment, or a clear error naming the variable. */
@@ -44,27 +41,30 @@ const fanOutBurst = Number(process.env.HERALD_BENCH_FANOUT_BURST ?? 50);
 // Batches of 500 events measured, and sent before that as a warm-up.
 const batches = 200;
 const batchWarmUp = 20;
-// Which parts run: `latency`, `ingest`, `fanout` (comma-separated; all by default).
+// Which parts run: `latency`, `ingest`, `fanout` (comma-separated; these three by default), and
+// `budget` when asked for (see pipeline-budget.ts).
+const knownParts = ['latency', 'ingest', 'fanout', 'budget'];
 const parts = new Set((process.env.HERALD_BENCH_PIPELINE_PARTS ?? 'latency,ingest,fanout').split(','));
-const silent = pino({ level: 'silent' });
-
-/** Runs one job in a client process; `onReady` runs when the child says its sockets are open. */
-function runClient<T>(job: ClientJob, onReady?: () => Promise<void>): Promise<T> {
-  const child = fork(fileURLToPath(new URL('./pipeline-client.ts', import.meta.url)), [], {
-    execArgv: ['--conditions=@herald/source', '--import', 'tsx'],
-  });
-  return new Promise<T>((resolve, reject) => {
-    child.on('message', (message: { ready?: true; result?: T; error?: string }) => {
-      if (message.ready === true) onReady?.().catch(reject);
-      else if (message.error !== undefined) reject(new Error(message.error));
-      else resolve(message.result as T);
-    });
-    child.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`the client process exited with ${code}`));
-    });
-    child.send(job);
-  });
+for (const part of parts) {
+  if (!knownParts.includes(part)) {
+    throw new Error(
+      `HERALD_BENCH_PIPELINE_PARTS: unknown part ${JSON.stringify(part)} (known: ${knownParts.join(', ')})`,
+    );
+  }
 }
+// The per-event work, in µs, of the floors the `budget` part runs.
+const budgetWorkUs = (process.env.HERALD_BENCH_PIPELINE_BUDGET_US ?? '100,200,300,400')
+  .split(',')
+  .map((item) => {
+    const us = Number(item);
+    if (!Number.isInteger(us) || us < 1) {
+      throw new Error(
+        `HERALD_BENCH_PIPELINE_BUDGET_US must list positive integers, got ${JSON.stringify(item)}`,
+      );
+    }
+    return us;
+  });
+const silent = pino({ level: 'silent' });
 
 async function hello(herald: RunningHerald, subscriber: string): Promise<string> {
   const { token } = await mintSubscriberToken(
@@ -75,28 +75,6 @@ async function hello(herald: RunningHerald, subscriber: string): Promise<string>
 }
 
 const ws = (url: string) => `${url.replace('http', 'ws')}/v1/ws`;
-
-/** A server the latency runs drive: its base URL, the headers of its `POST /v1/events`, its socket hello. */
-interface LatencyTarget {
-  url: string;
-  headers: Record<string, string>;
-  hello?: string;
-}
-
-/** One paced run against `target` in a client process of its own. */
-function pacedRun(
-  target: LatencyTarget,
-  run: { events: number; rate: number; warmUpEvents?: number; prefix: string },
-): Promise<PacedResult> {
-  return runClient<PacedResult>({
-    kind: 'paced',
-    url: `${target.url}/v1/events`,
-    headers: target.headers,
-    wsUrl: ws(target.url),
-    ...(target.hello === undefined ? {} : { hello: target.hello }),
-    ...run,
-  });
-}
 
 async function latency(herald: RunningHerald, floorUrl: string, durableFloorUrl: string): Promise<void> {
   const json = { 'content-type': 'application/json' };
@@ -122,15 +100,8 @@ async function latency(herald: RunningHerald, floorUrl: string, durableFloorUrl:
     console.log(
       `\npipeline · event → socket latency at ${rate}/s for ${seconds} s (${perRound * rounds} events each, in ${rounds} rounds taking turns with the floors, each round after 1 s of the same as warm-up; client in its own process)`,
     );
-    const runs = new Map<string, PacedResult[]>(targets.map(({ name }) => [name, []]));
-    for (let round = 0; round < rounds; round++) {
-      // Each round starts with the next server, so none always runs first or last.
-      for (let turn = 0; turn < targets.length; turn++) {
-        const { name, target } = targets[(round + turn) % targets.length]!;
-        const run = { events: perRound, rate, warmUpEvents: rate, prefix: `${name}-${rate}-${round}` };
-        runs.get(name)!.push(await pacedRun(target, run));
-      }
-    }
+    const turns = await takeTurns(targets, { rate, perRound, rounds });
+    const runs = new Map([...turns].map(([name, result]) => [name, result.runs]));
     const floor = pooled(runs.get('floor')!);
     const durableFloor = pooled(runs.get('durable-floor')!);
     const ours = pooled(runs.get('herald')!);
@@ -146,6 +117,10 @@ async function latency(herald: RunningHerald, floorUrl: string, durableFloorUrl:
       .get('herald')!
       .map((run, round) => (run.p99 / runs.get('floor')![round]!.p99).toFixed(2))
       .join(', ');
+    const cpu = (name: string) => turns.get(name)!.cpuUsPerEvent.toFixed(0);
+    console.log(
+      `  server ${serverThreadCpu.label} per event (warm-up included): herald ${cpu('herald')} µs, floor ${cpu('floor')}, durable floor ${cpu('durable-floor')}`,
+    );
     console.log(`  p99 herald ÷ durable floor = ${(ours.p99 / durableFloor.p99).toFixed(2)}× (no target)`);
     const ratio = ours.p99 / floor.p99;
     const expected = perRound * rounds;
@@ -155,17 +130,6 @@ async function latency(herald: RunningHerald, floorUrl: string, durableFloorUrl:
         : `  p99 herald ÷ floor = ${ratio.toFixed(2)}× · target 0 lost → ${ours.lost === 0 && ours.accepted === expected ? 'met' : 'NOT met'} (accepted ${ours.accepted}/${expected})`,
     );
   }
-}
-
-/** The runs of one target as one sample: their latencies pooled, their counts added. */
-function pooled(runs: readonly PacedResult[]): { p50: number; p99: number; accepted: number; lost: number } {
-  const { p50, p99 } = summarizeLatencies(runs.flatMap((run) => run.samples));
-  return {
-    p50,
-    p99,
-    accepted: runs.reduce((sum, run) => sum + run.accepted, 0),
-    lost: runs.reduce((sum, run) => sum + run.lost, 0),
-  };
 }
 
 /** Ingest as it is deployed on its own: its own store, SQLite log and in-memory cache. */
@@ -368,6 +332,15 @@ export default async function pipelineBench(): Promise<void> {
     if (parts.has('latency')) await latency(herald, floor.url, durableFloor.url);
     if (parts.has('ingest')) await ingest(dir, floor.url);
     if (parts.has('fanout')) await fanOut(herald, floor);
+    if (parts.has('budget')) {
+      const rate = 1000;
+      await workBudget(floor.url, {
+        workUs: budgetWorkUs,
+        rate,
+        perRound: Math.ceil((rate * seconds) / rounds),
+        rounds,
+      });
+    }
   } finally {
     await floor.close();
     await durableFloor.close();
