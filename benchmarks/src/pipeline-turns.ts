@@ -32,7 +32,8 @@ export interface LatencyTarget {
   hello?: string;
 }
 
-const ws = (url: string) => `${url.replace('http', 'ws')}/v1/ws`;
+/** The WebSocket endpoint of a server's base URL. */
+export const ws = (url: string) => `${url.replace('http', 'ws')}/v1/ws`;
 
 /** One paced run against `target` in a client process of its own. */
 export function pacedRun(

@@ -2,7 +2,8 @@
 // 5,000 events/s, single-event and batch ingest, and fan-out to 2,000 sockets — each beside a
 // floor built from node:http + ws with nothing else, driven by the same load generator. The
 // latency runs add a durable floor: the same plus the two SQLite commits Herald's guarantees
-// need, so the figures show what durability itself costs on the machine.
+// need, so the figures show what durability itself costs on the machine. The `budget` part, on
+// request, shows how much per-event work the latency target leaves room for (pipeline-budget.ts).
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,7 +21,7 @@ import { pino } from 'pino';
 import { report } from './harness.js';
 import { workBudget } from './pipeline-budget.js';
 import { startFloor } from './pipeline-floor.js';
-import { pacedRun, pooled, runClient, serverThreadCpu, takeTurns } from './pipeline-turns.js';
+import { pacedRun, pooled, runClient, serverThreadCpu, takeTurns, ws } from './pipeline-turns.js';
 
 const suite = 'pipeline';
 /** A positive integer from the environment, or a clear error naming the variable. */
@@ -73,8 +74,6 @@ async function hello(herald: RunningHerald, subscriber: string): Promise<string>
   );
   return JSON.stringify({ type: 'hello', token });
 }
-
-const ws = (url: string) => `${url.replace('http', 'ws')}/v1/ws`;
 
 async function latency(herald: RunningHerald, floorUrl: string, durableFloorUrl: string): Promise<void> {
   const json = { 'content-type': 'application/json' };
