@@ -49,13 +49,16 @@ function busyFor(us: number): void {
  * The floors of the pipeline benchmark, node:http + ws with nothing else. `POST /v1/events`
  * parses the JSON, answers 202 and writes a frame with the event's order id to every socket;
  * `POST /v1/events/batch` does the same per event. With `durable`, the floor also does the
- * two SQLite commits Herald's guarantees need (see `durableWrites`); with `work`, it spends that
- * long per event (see {@link FloorWork}). Either way it sends the frames after the 202, as
+ * two SQLite commits Herald's guarantees need (see `durableWrites`); with `work` instead, it
+ * spends that long per event (see {@link FloorWork}). Either way it sends the frames after the 202, as
  * Herald does.
  */
 export async function startFloor(
   options: { durable?: { path: string }; work?: FloorWork } = {},
 ): Promise<{ url: string; wss: WebSocketServer; close(): Promise<void> }> {
+  if (options.durable !== undefined && options.work !== undefined) {
+    throw new Error('a floor is durable or spends synthetic work, not both');
+  }
   const sockets = new Set<WebSocket>();
   const wss = new WebSocketServer({ noServer: true });
   const durable = options.durable === undefined ? undefined : durableWrites(options.durable.path);
