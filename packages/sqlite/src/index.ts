@@ -1,1 +1,2 @@
+export { enableWal } from './enable-wal.js';
 export { WalCheckpointer, type WalCheckpointerOptions } from './wal-checkpointer.js';

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { enableWal } from '@herald/sqlite';
 import { assertArgument } from './assert-argument.js';
 import { CustomerRepository } from './customer-repository.js';
 import { DeliveryRepository } from './delivery-repository.js';
@@ -18,7 +19,7 @@ import { translateError } from './translate-error.js';
 export interface StoreOptions {
   /** The clock stamping `createdAt`, `updatedAt`, `seenAt`… (epoch ms). @defaultValue `Date.now` */
   now?: () => number;
-  /** How long a write waits for another connection's lock before failing with `BUSY`, in ms. @defaultValue `5000` */
+  /** How long a write, or the switch to WAL on open, waits for another connection's lock before failing with `BUSY`, in ms. @defaultValue `5000` */
   busyTimeoutMs?: number;
   /** Apply this package's migrations on open. @defaultValue `true` */
   migrate?: boolean;
@@ -67,7 +68,7 @@ function configure(sqlite: Database.Database, options: StoreOptions): void {
     'busyTimeoutMs must be an integer ≥ 0',
   );
   sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
-  sqlite.pragma('journal_mode = WAL');
+  enableWal(sqlite, busyTimeoutMs);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
 }

@@ -1,5 +1,6 @@
 // A separate process that uses the log and is then killed with SIGKILL by a test, to
 // prove what survives a crash. Reads one JSON argument; reports on stdout, a line each.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createEventLog } from '@herald/transport';
 
 interface ChildCommand {
@@ -10,9 +11,12 @@ interface ChildCommand {
   count?: number;
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
+  /** Opens the log at this time (epoch ms), so that several children open it together. */
+  openAt?: number;
 }
 
 const command = JSON.parse(process.argv[2] ?? '{}') as ChildCommand;
+if (command.openAt !== undefined) await sleep(Math.max(0, command.openAt - Date.now()));
 const log = await createEventLog(command.url, {
   sessionTimeoutMs: command.sessionTimeoutMs ?? 1000,
   heartbeatIntervalMs: command.heartbeatIntervalMs ?? 100,

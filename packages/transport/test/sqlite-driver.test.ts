@@ -172,6 +172,27 @@ describe('sqlite driver', () => {
     expect(received).toEqual(['mine', 'durable-0', 'durable-1']);
   });
 
+  it('several processes opening one fresh file at the same moment all publish', async () => {
+    const path = freshPath();
+    // Far enough ahead for every child to have started: they open the file within a millisecond.
+    const openAt = Date.now() + 4000;
+    const children = Array.from({ length: 4 }, () =>
+      spawnLogChild({ url: `sqlite:${path}`, mode: 'publish', topic: 'shared', count: 2, openAt }),
+    );
+    for (const child of children) onTestFinished(() => child.kill());
+    await waitFor(
+      'every child to publish or fail',
+      () => children.every((child) => child.lines.length > 0 || child.process.exitCode !== null),
+      30_000,
+    );
+    expect(children.map((child) => child.lines[0]?.split(' ')[0])).toEqual(Array(4).fill('published'));
+    const db = new Database(path, { readonly: true });
+    onTestFinished(() => {
+      db.close();
+    });
+    expect(db.prepare('SELECT count(*) FROM herald_log_records').pluck().get()).toBe(8);
+  }, 40_000);
+
   it('refuses a negative commitIntervalMs', () => {
     expect(() => createSqliteLog({ path: freshPath(), commitIntervalMs: -1 })).toThrow(/commitIntervalMs/);
   });

@@ -6,7 +6,7 @@ import { EmbeddedEventLog, type EmbeddedLogOptions } from '../embedded/embedded-
 import type { EventLog } from '../event-log.js';
 import { TransportError } from '../transport-error.js';
 import { SqliteLogStorage } from './sqlite-log-storage.js';
-import { WalCheckpointer } from '@herald/sqlite';
+import { enableWal, WalCheckpointer } from '@herald/sqlite';
 
 /** Settings of the embedded SQLite log. */
 export interface SqliteLogOptions extends EmbeddedLogOptions {
@@ -46,8 +46,9 @@ function openDatabase(path: string, options: SqliteLogOptions): Database.Databas
   let db: Database.Database | undefined;
   try {
     db = new Database(path);
-    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-    db.pragma('journal_mode = WAL');
+    const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    enableWal(db, busyTimeoutMs);
     db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     return db;
   } catch (error) {
