@@ -70,7 +70,7 @@ export interface WalCheckpointerOptions {
  *
  * @example
  * const db = new Database('./data/herald.db');
- * db.pragma('journal_mode = WAL');
+ * enableWal(db, 5000);
  * const checkpointer = new WalCheckpointer(db, './data/herald.db', 100);
  * // … on shutdown, before db.close():
  * await checkpointer.close();
