@@ -5,6 +5,7 @@ import { commandBench } from './command-bench.js';
 import { commandSend } from './command-send.js';
 import { commandStart } from './command-start.js';
 import { commandTail } from './command-tail.js';
+import { commandKey, commandTenant } from './command-tenants.js';
 import { helpText } from './help-text.js';
 import { CliError } from './target.js';
 
@@ -35,6 +36,9 @@ const options = {
   concurrency: { type: 'string', default: '64' },
   warmup: { type: 'string', default: '1000' },
   json: { type: 'boolean', default: false },
+  db: { type: 'string' },
+  name: { type: 'string' },
+  yes: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -101,6 +105,19 @@ async function main(): Promise<void> {
         warmUp: integer('warmup', values.warmup, 0),
         json: values.json,
       });
+    case 'tenant':
+    case 'key': {
+      const admin = {
+        db: values.db,
+        dataDir: values['data-dir'],
+        name: values.name,
+        yes: values.yes,
+        json: values.json,
+      };
+      return command === 'tenant'
+        ? commandTenant(positionals.slice(1), admin)
+        : commandKey(positionals.slice(1), admin);
+    }
     case 'help':
       console.log(helpText());
       return;

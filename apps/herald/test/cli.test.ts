@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { openStore } from '@herald/store';
 import { runAppMain } from '@herald/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -88,6 +89,65 @@ describe('the herald command', () => {
     expect(result).toMatchObject({ sent: 200, accepted: 200, received: 200, lost: 0 });
     expect(result.latencyMs.p99).toBeGreaterThanOrEqual(result.latencyMs.p50);
     expect(result.latencyMs.p50).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('manages the tenants and API keys of a store file, and refuses what would go wrong', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'herald-cli-'));
+    dirs.push(dir);
+    const db = join(dir, 'store.db');
+    const run = async (args: string[], env: Record<string, string> = {}) => {
+      const command = herald(args, env);
+      const code = await command.exited;
+      return { code, ...command.output() };
+    };
+
+    const missing = await run(['tenant', 'list', '--db', db]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain(`no store at ${db}`);
+    expect(await run(['tenant', 'add', 'acme', '--name', 'Acme Corp', '--db', db])).toMatchObject({
+      code: 0,
+    });
+    const twice = await run(['tenant', 'add', 'acme', '--db', db]);
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toContain('tenant "acme" exists already');
+    // HERALD_DB, as the apps read it, names the store too.
+    const listed = await run(['tenant', 'list', '--json'], { HERALD_DB: db });
+    expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ id: 'acme', name: 'Acme Corp' })]);
+
+    const added = await run(['key', 'add', 'acme', '--name', 'production', '--db', db]);
+    expect(added.code).toBe(0);
+    const key = added.stdout.trim();
+    expect(key).toMatch(/^hrld_[A-Za-z0-9_-]{43}$/);
+    expect(added.stderr).toContain('shown this once');
+    const noTenant = await run(['key', 'add', 'nobody', '--db', db]);
+    expect(noTenant.code).toBe(1);
+    expect(noTenant.stderr).toContain('no tenant "nobody"');
+
+    const keys = await run(['key', 'list', 'acme', '--json', '--db', db]);
+    const [listedKey] = JSON.parse(keys.stdout) as { id: string; name: string; prefix: string }[];
+    expect(listedKey).toMatchObject({ name: 'production', prefix: key.slice(0, 13) });
+    expect(keys.stdout).not.toContain(key);
+    {
+      await using store = openStore({ path: db, checkpointIntervalMs: 0 });
+      expect(store.tenants.verifyApiKey(key)?.tenantId).toBe('acme');
+    }
+    expect(await run(['key', 'revoke', 'acme', listedKey!.id, '--db', db])).toMatchObject({ code: 0 });
+    {
+      await using store = openStore({ path: db, checkpointIntervalMs: 0 });
+      expect(store.tenants.verifyApiKey(key)).toBeUndefined();
+    }
+    const again = await run(['key', 'revoke', 'acme', listedKey!.id, '--db', db]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('no live API key');
+
+    const unsure = await run(['tenant', 'remove', 'acme', '--db', db]);
+    expect(unsure.code).toBe(2);
+    expect(unsure.stderr).toContain('add --yes');
+    expect(await run(['tenant', 'remove', 'acme', '--yes', '--db', db])).toMatchObject({ code: 0 });
+    expect((await run(['tenant', 'list', '--db', db])).stdout).toContain('No tenants yet');
+    const usage = await run(['key', 'list', '--db', db]);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('usage: herald key list TENANT');
   }, 120_000);
 
   it('says what is wrong: unknown commands and options (exit 2), no key, an unreachable server (exit 1)', async () => {

@@ -13,6 +13,19 @@ describe.each(storeTargets)('tenants and API keys on $name', (target) => {
     expect(store.tenants.get('nobody')).toBeUndefined();
   });
 
+  it('lists every tenant by id', async () => {
+    await using store = openWithTenant(target);
+    store.tenants.create({ id: 'zeta', name: 'Zeta' });
+    store.tenants.create({ id: 'beta', name: 'Beta' });
+    expect(store.tenants.list().map((tenant) => [tenant.id, tenant.name])).toEqual([
+      ['acme', 'Acme Corp'],
+      ['beta', 'Beta'],
+      ['zeta', 'Zeta'],
+    ]);
+    store.tenants.remove('beta');
+    expect(store.tenants.list().map((tenant) => tenant.id)).toEqual(['acme', 'zeta']);
+  });
+
   it('returns the plaintext key once and stores only its SHA-256 and a prefix', async () => {
     await using store = openWithTenant(target);
     const { key, apiKey } = store.tenants.createApiKey('acme', { name: 'production' });

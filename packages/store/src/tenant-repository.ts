@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { assertArgument } from './assert-argument.js';
 import { apiKeys, tenants } from './schema.js';
 import type { StoreDatabase } from './store-database.js';
@@ -45,6 +45,7 @@ export class TenantRepository {
   readonly #now: () => number;
   readonly #insertTenant;
   readonly #getTenant;
+  readonly #listTenants;
   readonly #deleteTenant;
   readonly #insertKey;
   readonly #keyByHash;
@@ -78,6 +79,7 @@ export class TenantRepository {
       .from(tenants)
       .where(eq(tenants.id, p('id')))
       .prepare();
+    this.#listTenants = db.select().from(tenants).orderBy(asc(tenants.id)).prepare();
     this.#deleteTenant = db
       .delete(tenants)
       .where(eq(tenants.id, p('id')))
@@ -136,6 +138,16 @@ export class TenantRepository {
    */
   get(id: string): Tenant | undefined {
     return this.#getTenant.get({ id });
+  }
+
+  /**
+   * Every tenant, by id.
+   *
+   * @example
+   * for (const tenant of store.tenants.list()) console.log(tenant.id, tenant.name);
+   */
+  list(): Tenant[] {
+    return this.#listTenants.all();
   }
 
   /**
