@@ -17,7 +17,7 @@ export interface TenantCommandOptions {
  * The store the commands work on: `--db`, else `HERALD_DB` (what the apps read), else the file
  * `herald start` keeps in the data directory.
  */
-export function storePath(options: Pick<TenantCommandOptions, 'db' | 'dataDir'>): string {
+function storePath(options: Pick<TenantCommandOptions, 'db' | 'dataDir'>): string {
   return options.db ?? process.env.HERALD_DB ?? join(options.dataDir, 'herald-store.db');
 }
 
