@@ -18,7 +18,7 @@ describe('parseIngestEnv', () => {
       ok: true,
       config: {
         PORT: 8080,
-        HERALD_LOG_URL: 'sqlite:./data/herald.db',
+        HERALD_LOG_URL: 'sqlite:./data/herald-log.db',
         HERALD_DB: './data/herald-store.db',
         HERALD_CACHE_URL: 'memory:',
         HERALD_INGEST_MAX_BATCH_EVENTS: 1000,

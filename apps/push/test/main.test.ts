@@ -21,7 +21,7 @@ describe('parsePushEnv', () => {
     });
     expect(parsePushEnv({ HERALD_TOKEN_SECRET: secret })).toMatchObject({
       ok: true,
-      config: { PORT: 8081, HERALD_LOG_URL: 'sqlite:./data/herald.db', HERALD_PUSH_THROTTLE_LIMIT: 30 },
+      config: { PORT: 8081, HERALD_LOG_URL: 'sqlite:./data/herald-log.db', HERALD_PUSH_THROTTLE_LIMIT: 30 },
     });
   });
 

@@ -6,7 +6,7 @@ const integer = (fallback: number, min = 0) => z.coerce.number().int().min(min).
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(8082),
   HOST: z.string().min(1).default('0.0.0.0'),
-  HERALD_LOG_URL: z.string().min(1).default('sqlite:./data/herald.db'),
+  HERALD_LOG_URL: z.string().min(1).default('sqlite:./data/herald-log.db'),
   HERALD_DB: z.string().min(1).default('./data/herald-store.db'),
   HERALD_TOPIC: z.string().min(1).default('herald.events'),
   HERALD_RULES: z.string().min(1).optional(),
