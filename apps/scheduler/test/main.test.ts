@@ -39,7 +39,11 @@ describe('parseSchedulerEnv', () => {
   it('fills in the defaults and names a bad variable', () => {
     expect(parseSchedulerEnv({})).toMatchObject({
       ok: true,
-      config: { PORT: 8082, HERALD_LOG_URL: 'sqlite:./data/herald-log.db', HERALD_SCHEDULER_LEASE_MS: 30_000 },
+      config: {
+        PORT: 8082,
+        HERALD_LOG_URL: 'sqlite:./data/herald-log.db',
+        HERALD_SCHEDULER_LEASE_MS: 30_000,
+      },
     });
     expect(parseSchedulerEnv({ HERALD_SCHEDULER_BATCH_SIZE: '5000' })).toMatchObject({
       ok: false,
