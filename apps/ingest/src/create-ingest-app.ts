@@ -309,7 +309,7 @@ export function createIngestApp(deps: IngestDeps): IngestApp {
   app.use('/v1/*', gate.middleware);
   app.use('/v1/*', limitBody(maxBodyBytes));
 
-  app.use('/v1/*', apiKeyAuth(store, retryAfterSeconds));
+  app.use('/v1/*', apiKeyAuth(store, { retryAfterSeconds }));
 
   app.use('/v1/*', async (c, next) => {
     const apiKey = c.get('apiKey');

@@ -241,7 +241,7 @@ export function createSchedulerApp(deps: SchedulerDeps): SchedulerApp {
   const path = '/v1/reminders/*';
   app.use(path, gate.middleware);
   app.use(path, limitBody(maxBodyBytes));
-  app.use(path, apiKeyAuth(store, retryAfterSeconds));
+  app.use(path, apiKeyAuth(store, { retryAfterSeconds }));
 
   const tenantOf = (c: Context<Env>): string => c.get('apiKey').tenantId;
 

@@ -42,6 +42,31 @@ describe('apiKeyAuth', () => {
     expect(revoked.status).toBe(401);
   });
 
+  it('records a key’s last use at most once per markUsedEveryMs, shared by the routes of one store', async () => {
+    const store = openStore({ path: ':memory:' });
+    store.tenants.create({ id: 'acme', name: 'Acme' });
+    const { key, apiKey } = store.tenants.createApiKey('acme');
+    let clock = 1_000_000;
+    const options = { markUsedEveryMs: 60_000, now: () => clock };
+    const app = new Hono<ApiKeyEnv>();
+    answerErrorsAsJson(app, { error: () => undefined });
+    app.get('/v1/one', apiKeyAuth(store, options), (c) => c.text('one'));
+    app.get('/v1/two', apiKeyAuth(store, options), (c) => c.text('two'));
+    const call = (path: string) => app.request(path, { headers: { authorization: `Bearer ${key}` } });
+    const lastUsed = () => store.tenants.listApiKeys('acme').find((k) => k.id === apiKey.id)?.lastUsedAt;
+    expect(lastUsed()).toBeNull();
+
+    expect((await call('/v1/one')).status).toBe(200);
+    expect(lastUsed()).toBe(1_000_000);
+    clock += 30_000;
+    expect((await call('/v1/two')).status).toBe(200);
+    expect(lastUsed()).toBe(1_000_000);
+    clock += 30_000;
+    expect((await call('/v1/two')).status).toBe(200);
+    expect(lastUsed()).toBe(1_060_000);
+    await store.close();
+  });
+
   it('answers 503 with Retry-After when the store is closed', async () => {
     const { app, store, key } = appWith();
     await store.close();
