@@ -14,23 +14,13 @@ const challenge = { 'WWW-Authenticate': 'Bearer' };
 export interface ApiKeyAuthOptions {
   /** Seconds a 503 asks the caller to wait when the store cannot answer. @defaultValue 5 */
   retryAfterSeconds?: number;
-  /** How often a key's last use is written, at most, in ms (a write per request would be one per event). @defaultValue 60_000 */
-  markUsedEveryMs?: number;
-  /** @defaultValue `Date.now` */
-  now?: () => number;
 }
 
 /**
- * When each key's use was last written, per store: the middlewares of one store (push mounts one
- * per route) share it, so a key costs one write a minute per process whatever the routes.
- */
-const lastMarked = new WeakMap<object, Map<string, number>>();
-
-/**
  * Middleware that admits requests carrying a live tenant API key (`Authorization: Bearer hrld_…`)
- * and sets `c.var.apiKey`; 401 JSON otherwise, 503 when the store cannot answer. It records the
- * key's last use (`lastUsedAt`, what `herald key list` shows) at most every `markUsedEveryMs`;
- * a failure to record it never fails the request.
+ * and sets `c.var.apiKey`; 401 JSON otherwise, 503 when the store cannot answer. It notes the
+ * key's use (`lastUsedAt`, what `herald key list` shows; written at most once a minute by the
+ * store); a failure to note it never fails the request.
  *
  * @example
  * app.use('/v1/reminders/*', apiKeyAuth(store));
@@ -41,20 +31,6 @@ export function apiKeyAuth(
   options: ApiKeyAuthOptions = {},
 ): MiddlewareHandler<ApiKeyEnv> {
   const retryAfterSeconds = options.retryAfterSeconds ?? 5;
-  const markUsedEveryMs = options.markUsedEveryMs ?? 60_000;
-  const now = options.now ?? Date.now;
-  let marked = lastMarked.get(store.tenants);
-  if (marked === undefined) lastMarked.set(store.tenants, (marked = new Map<string, number>()));
-  const markUsed = (keyId: string) => {
-    const at = now();
-    if (at - (marked.get(keyId) ?? -Infinity) < markUsedEveryMs) return;
-    marked.set(keyId, at);
-    try {
-      store.tenants.touchApiKey(keyId, at);
-    } catch {
-      // Informational only: a busy or closed store must not turn a valid request away.
-    }
-  };
   return async (c, next) => {
     const match = bearer.exec(requestHeader(c, 'authorization') ?? '');
     if (match === null) {
@@ -80,7 +56,11 @@ export function apiKeyAuth(
     if (apiKey === undefined) {
       throw ErrorResponse.of(401, 'unauthorized', 'invalid or revoked API key', undefined, challenge);
     }
-    markUsed(apiKey.id);
+    try {
+      store.tenants.noteKeyUse(apiKey.id);
+    } catch {
+      // Informational only: a busy or closed store must not turn a valid request away.
+    }
     c.set('apiKey', apiKey);
     await next();
   };

@@ -26,6 +26,21 @@ describe.each(storeTargets)('tenants and API keys on $name', (target) => {
     expect(store.tenants.list().map((tenant) => tenant.id)).toEqual(['acme', 'zeta']);
   });
 
+  it("notes a key's use with one write per interval", async () => {
+    const clock = manualClock(5_000_000);
+    await using store = openWithTenant(target, clock);
+    const { apiKey } = store.tenants.createApiKey('acme');
+    const lastUsed = () => store.tenants.listApiKeys('acme')[0]?.lastUsedAt;
+    store.tenants.noteKeyUse(apiKey.id, 1000);
+    expect(lastUsed()).toBe(5_000_000);
+    clock.advance(999);
+    store.tenants.noteKeyUse(apiKey.id, 1000);
+    expect(lastUsed()).toBe(5_000_000);
+    clock.advance(1);
+    store.tenants.noteKeyUse(apiKey.id, 1000);
+    expect(lastUsed()).toBe(5_001_000);
+  });
+
   it('returns the plaintext key once and stores only its SHA-256 and a prefix', async () => {
     await using store = openWithTenant(target);
     const { key, apiKey } = store.tenants.createApiKey('acme', { name: 'production' });

@@ -55,6 +55,8 @@ export class TenantRepository {
   readonly #rememberMs: number;
   /** Verified keys by plaintext, so a busy API does not hash and look up the same key per request. */
   readonly #verified = new Map<string, { apiKey: ApiKey; until: number }>();
+  /** When {@link TenantRepository.noteKeyUse} last wrote each key's use. */
+  readonly #useWritten = new Map<string, number>();
 
   constructor(db: StoreDatabase, now: () => number, rememberVerifiedKeysMs = 5_000) {
     this.#now = now;
@@ -225,6 +227,21 @@ export class TenantRepository {
    */
   touchApiKey(keyId: string, at: number = this.#now()): void {
     this.#touchKey.run({ id: keyId, at });
+  }
+
+  /**
+   * Records that a key was used now, for an API on every request: the write happens at most
+   * once per `everyMs` per key (a write per request would be one per event), the rest are
+   * counted as the same use.
+   *
+   * @example
+   * store.tenants.noteKeyUse(apiKey.id); // lastUsedAt, to the minute
+   */
+  noteKeyUse(keyId: string, everyMs = 60_000): void {
+    const at = this.#now();
+    if (at - (this.#useWritten.get(keyId) ?? -Infinity) < everyMs) return;
+    this.#useWritten.set(keyId, at);
+    this.touchApiKey(keyId, at);
   }
 
   /**
