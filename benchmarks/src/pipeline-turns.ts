@@ -90,21 +90,21 @@ export async function takeTurns(
   options: { rate: number; perRound: number; rounds: number },
 ): Promise<Map<string, TurnsResult>> {
   const { rate, perRound, rounds } = options;
-  const results = new Map<string, TurnsResult & { cpuUs: number }>(
-    targets.map(({ name }) => [name, { runs: [], cpuUs: 0, cpuUsPerEvent: 0 }]),
-  );
+  const measured = new Map(targets.map(({ name }) => [name, { runs: [] as PacedResult[], cpuUs: 0 }]));
   for (let round = 0; round < rounds; round++) {
     for (let turn = 0; turn < targets.length; turn++) {
       const { name, target } = targets[(round + turn) % targets.length]!;
-      const result = results.get(name)!;
+      const sum = measured.get(name)!;
       const cpuBefore = serverThreadCpu.read();
       const run = { events: perRound, rate, warmUpEvents: rate, prefix: `${name}-${rate}-${round}` };
-      result.runs.push(await pacedRun(target, run));
-      result.cpuUs += serverThreadCpu.read() - cpuBefore;
+      sum.runs.push(await pacedRun(target, run));
+      sum.cpuUs += serverThreadCpu.read() - cpuBefore;
     }
   }
-  for (const result of results.values()) result.cpuUsPerEvent = result.cpuUs / ((perRound + rate) * rounds);
-  return results;
+  const eventsSent = (perRound + rate) * rounds;
+  return new Map(
+    [...measured].map(([name, { runs, cpuUs }]) => [name, { runs, cpuUsPerEvent: cpuUs / eventsSent }]),
+  );
 }
 
 /** The runs of one target as one sample: their latencies pooled, their counts added. */

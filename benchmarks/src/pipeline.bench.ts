@@ -100,10 +100,10 @@ async function latency(herald: RunningHerald, floorUrl: string, durableFloorUrl:
       `\npipeline · event → socket latency at ${rate}/s for ${seconds} s (${perRound * rounds} events each, in ${rounds} rounds taking turns with the floors, each round after 1 s of the same as warm-up; client in its own process)`,
     );
     const turns = await takeTurns(targets, { rate, perRound, rounds });
-    const runs = new Map([...turns].map(([name, result]) => [name, result.runs]));
-    const floor = pooled(runs.get('floor')!);
-    const durableFloor = pooled(runs.get('durable-floor')!);
-    const ours = pooled(runs.get('herald')!);
+    const runsOf = (name: string) => turns.get(name)!.runs;
+    const floor = pooled(runsOf('floor'));
+    const durableFloor = pooled(runsOf('durable-floor'));
+    const ours = pooled(runsOf('herald'));
     report(suite, `herald p50 at ${rate}/s`, ours.p50, 'ms');
     report(suite, `herald p99 at ${rate}/s`, ours.p99, 'ms');
     report(suite, `herald lost at ${rate}/s (of ${ours.accepted} accepted)`, ours.lost, 'events');
@@ -112,9 +112,8 @@ async function latency(herald: RunningHerald, floorUrl: string, durableFloorUrl:
     report(suite, `floor lost at ${rate}/s`, floor.lost, 'events');
     report(suite, `durable floor p50 at ${rate}/s`, durableFloor.p50, 'ms');
     report(suite, `durable floor p99 at ${rate}/s`, durableFloor.p99, 'ms');
-    const roundRatios = runs
-      .get('herald')!
-      .map((run, round) => (run.p99 / runs.get('floor')![round]!.p99).toFixed(2))
+    const roundRatios = runsOf('herald')
+      .map((run, round) => (run.p99 / runsOf('floor')[round]!.p99).toFixed(2))
       .join(', ');
     const cpu = (name: string) => turns.get(name)!.cpuUsPerEvent.toFixed(0);
     console.log(
