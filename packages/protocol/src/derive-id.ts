@@ -1,10 +1,6 @@
-// SHA-256 from @noble/hashes: synchronous (ids are derived inside synchronous rule evaluation)
-// and running in browsers too, where `node:crypto` is missing and WebCrypto is async.
-import { sha256 } from '@noble/hashes/sha2.js';
 import { base64url } from './base64url.js';
 import { ProtocolError } from './protocol-error.js';
-
-const encoder = new TextEncoder();
+import { sha256Digest } from './sha256-digest.js';
 
 /**
  * A 22-character base64url id (128 bits of SHA-256) derived from a namespace and its parts.
@@ -21,5 +17,5 @@ export function deriveId(namespace: string, parts: readonly string[]): string {
     }
     input += `\u0000${part.length}:${part}`;
   }
-  return base64url(sha256(encoder.encode(input)).subarray(0, 16));
+  return base64url(sha256Digest(input).subarray(0, 16));
 }

@@ -4,6 +4,7 @@ import { base64url } from './base64url.js';
 import { notificationId } from './notification-id.js';
 import { ProtocolError } from './protocol-error.js';
 import { reminderId } from './reminder-id.js';
+import { nativeSha256, portableSha256 } from './sha256-digest.js';
 
 describe('notificationId', () => {
   test('is the same for the same inputs', () => {
@@ -70,6 +71,16 @@ describe('the hash under the ids', () => {
       ['e'.repeat(1000), 'r', 'x'.repeat(63)],
     ]) {
       expect(notificationId(event!, rule!, recipient!)).toBe(nodeId([event!, rule!, recipient!]));
+    }
+  });
+
+  test("Node's digest and the portable one browsers use give the same bytes", () => {
+    // Node 20.16+ has the native one; without it every id here would come from the portable one.
+    expect(nativeSha256).toBeDefined();
+    for (const input of ['', 'herald/notification/v1\u00005:evt-1', '事件\u0000销售代表', '😀'.repeat(300)]) {
+      const expected = createHash('sha256').update(input).digest();
+      expect(Buffer.from(nativeSha256!(input))).toEqual(expected);
+      expect(Buffer.from(portableSha256(input))).toEqual(expected);
     }
   });
 
