@@ -83,6 +83,20 @@ export function encodeOnce(frame: ServerFrame, transport: FrameTransport): strin
   return (byKind[transport.kind] ??= transport.encode(frame));
 }
 
+/**
+ * Records `text` as the frame's encoding for transports of `kind`, for a caller that built it
+ * already (the gateway encodes a notification once for its sockets and its fan-out message).
+ * `text` must be what that kind's `encode` would return.
+ */
+export function presetEncoding(frame: ServerFrame, kind: FrameTransport['kind'], text: string): void {
+  let byKind = encodings.get(frame);
+  if (byKind === undefined) {
+    byKind = {};
+    encodings.set(frame, byKind);
+  }
+  byKind[kind] = text;
+}
+
 interface PendingFrame {
   frame: ServerFrame;
   seq: number | undefined;

@@ -18,10 +18,12 @@ import {
 } from '@herald/protocol';
 import { Hono } from 'hono';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { Connection, type ConnectionHooks, type FrameTransport } from './connection.js';
+import { notificationFrameText, type NotificationFrame } from './notification-frame-text.js';
+import { Connection, presetEncoding, type ConnectionHooks, type FrameTransport } from './connection.js';
 import {
   decodeFanOutMessage,
   encodeFanOutMessage,
+  encodeNotificationFanOut,
   fanOutOriginPrefix,
   type FanOutMessage,
 } from './fan-out-message.js';
@@ -373,7 +375,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   function notificationFrame(
     notification: Notification,
     replaces: readonly string[] | undefined,
-  ): ServerFrame {
+  ): NotificationFrame {
     const written =
       notification.stages === undefined
         ? notification
@@ -680,12 +682,15 @@ export function createGateway(options: GatewayOptions): Gateway {
     async deliver(notification, deliverOptions = {}) {
       assertOpen();
       const frame = notificationFrame(notification, deliverOptions.replaces);
+      // Encoded once: the notification's JSON goes into this instance's WebSocket frames and,
+      // as it is, into the message to the other instances (each stamps its own `written`).
+      const notificationJson = JSON.stringify(frame.notification);
+      presetEncoding(frame, 'ws', notificationFrameText(frame, notificationJson));
       const reached = fanOutLocal(notification.tenant, notification.recipient, frame, notification.seq);
-      const message: FanOutMessage = { v: 1, origin: instanceId, kind: 'notification', notification };
-      if (deliverOptions.replaces !== undefined && deliverOptions.replaces.length > 0) {
-        message.replaces = [...deliverOptions.replaces];
+      if (cache !== undefined) {
+        const text = encodeNotificationFanOut(instanceId, notificationJson, deliverOptions.replaces);
+        await cache.publish(channelOf(notification.tenant), text);
       }
-      await publish(notification.tenant, message);
       return reached;
     },
     async deliverState(state) {

@@ -3,6 +3,7 @@ import type { Notification } from '@herald/protocol';
 import {
   decodeFanOutMessage,
   encodeFanOutMessage,
+  encodeNotificationFanOut,
   fanOutOriginPrefix,
   type FanOutMessage,
 } from './fan-out-message.js';
@@ -52,5 +53,25 @@ describe('fan-out messages', () => {
     expect(text.startsWith(fanOutOriginPrefix('inst-"1"'))).toBe(true);
     expect(text.startsWith(fanOutOriginPrefix('inst-'))).toBe(false);
     expect(text.startsWith(fanOutOriginPrefix('inst-"1'))).toBe(false);
+  });
+
+  it('is the same text when built around the notification already encoded', () => {
+    const stamped = {
+      ...notification,
+      stages: { occurred: 1, ingested: 2, appended: 3, consumed: 4, stored: 5 },
+    };
+    const json = JSON.stringify(stamped);
+    for (const replaces of [undefined, [], ['n-0', 'n-"q"']]) {
+      const message: FanOutMessage = {
+        v: 1,
+        origin: 'inst-"1"',
+        kind: 'notification',
+        notification: stamped,
+      };
+      if (replaces !== undefined && replaces.length > 0) message.replaces = replaces;
+      const text = encodeNotificationFanOut('inst-"1"', json, replaces);
+      expect(text).toBe(encodeFanOutMessage(message));
+      expect(decodeFanOutMessage(text)).toEqual(message);
+    }
   });
 });

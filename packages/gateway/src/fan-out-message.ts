@@ -32,6 +32,25 @@ export function encodeFanOutMessage(message: FanOutMessage): string {
 }
 
 /**
+ * The text of a notification's fan-out message built around the notification's JSON, already
+ * encoded for this instance's sockets: the text {@link encodeFanOutMessage} gives, without
+ * encoding the notification a second time.
+ *
+ * @example
+ * const json = JSON.stringify(notification);
+ * await cache.publish(channel, encodeNotificationFanOut(instanceId, json, replaces));
+ */
+export function encodeNotificationFanOut(
+  origin: string,
+  notificationJson: string,
+  replaces?: readonly string[],
+): string {
+  const replacing =
+    replaces !== undefined && replaces.length > 0 ? `,"replaces":${JSON.stringify(replaces)}` : '';
+  return `${fanOutOriginPrefix(origin)}"kind":"notification","notification":${notificationJson}${replacing}}`;
+}
+
+/**
  * A fan-out message from its text, validated, or `undefined` for anything else (a message from an
  * incompatible version is ignored rather than trusted).
  *
