@@ -130,45 +130,73 @@ export class InboxRepository {
       .from(n)
       .where(and(eq(n.tenantId, p('tenantId')), eq(n.id, p('id'))))
       .prepare();
-    // The insert path runs once per notification, so it uses better-sqlite3 statements directly:
-    // drizzle's placeholder filling and row mapping cost more than SQLite's work here. The row
-    // that comes back is built from what was written.
+    // The insert path runs once per notification, so it uses better-sqlite3 statements directly,
+    // with positional parameters: drizzle's placeholder filling and row mapping cost more than
+    // SQLite's work here, and binding by name looks every name up on the object. The row that
+    // comes back is built from what was written.
     this.#nextSeq = db.$client
-      .prepare<InsertParams, number>(
-        `INSERT INTO inbox_sequences (tenant_id, recipient_id, last_seq) VALUES (@tenantId, @recipientId, 1)
+      .prepare<[tenantId: string, recipientId: string], number>(
+        `INSERT INTO inbox_sequences (tenant_id, recipient_id, last_seq) VALUES (?, ?, 1)
          ON CONFLICT (tenant_id, recipient_id) DO UPDATE SET last_seq = last_seq + 1
          RETURNING last_seq`,
       )
       .pluck();
     this.#exists = db.$client
-      .prepare<InsertParams, number>('SELECT 1 FROM notifications WHERE tenant_id = @tenantId AND id = @id')
+      .prepare<[tenantId: string, id: string], number>(
+        'SELECT 1 FROM notifications WHERE tenant_id = ? AND id = ?',
+      )
       .pluck();
-    this.#insertRow = db.$client.prepare<InsertRowParams>(
+    this.#insertRow = db.$client.prepare<InsertRowValues>(
       `INSERT INTO notifications (tenant_id, id, recipient_id, seq, event_id, rule, title, body, data,
          priority, category, collapse_key, channels, stages, created_at, replaced_at, replaced_by, expires_at)
-       VALUES (@tenantId, @id, @recipientId, @seq, @eventId, @rule, @title, @body, @data,
-         @priority, @category, @collapseKey, @channels, @stages, @createdAt, @replacedAt, @replacedBy, @expiresAt)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    const sameCollapse = `tenant_id = @tenantId AND recipient_id = @recipientId AND collapse_key = @collapseKey
-      AND replaced_at IS NULL AND id <> @id`;
+    // Both take (tenantId, recipientId, collapseKey, id, createdAt), the update `now` and `id` first.
+    const sameCollapse = `tenant_id = ? AND recipient_id = ? AND collapse_key = ?
+      AND replaced_at IS NULL AND id <> ?`;
     this.#newerInCollapse = db.$client
-      .prepare<InsertParams, string>(
-        `SELECT id FROM notifications WHERE ${sameCollapse} AND created_at > @createdAt
+      .prepare<CollapseValues, string>(
+        `SELECT id FROM notifications WHERE ${sameCollapse} AND created_at > ?
          ORDER BY created_at DESC LIMIT 1`,
       )
       .pluck();
     this.#replaceOlder = db.$client
-      .prepare<InsertParams, string>(
-        `UPDATE notifications SET replaced_at = @now, replaced_by = @id
-         WHERE ${sameCollapse} AND created_at <= @createdAt RETURNING id`,
+      .prepare<[now: number, id: string, ...CollapseValues], string>(
+        `UPDATE notifications SET replaced_at = ?, replaced_by = ?
+         WHERE ${sameCollapse} AND created_at <= ? RETURNING id`,
       )
       .pluck();
     const insertTransaction = db.$client.transaction((row: InsertParams): InsertNotificationResult => {
-      if (this.#exists.get(row) !== undefined) {
+      if (this.#exists.get(row.tenantId, row.id) !== undefined) {
         return { inserted: false, notification: this.#get.get(row)!, replaced: [] };
       }
-      const seq = this.#nextSeq.get(row)!;
-      const newer = row.collapseKey === null ? undefined : this.#newerInCollapse.get(row);
+      const seq = this.#nextSeq.get(row.tenantId, row.recipientId)!;
+      const collapse: CollapseValues | undefined =
+        row.collapseKey === null
+          ? undefined
+          : [row.tenantId, row.recipientId, row.collapseKey, row.id, row.createdAt];
+      const newer = collapse === undefined ? undefined : this.#newerInCollapse.get(...collapse);
+      const replacedAt = newer === undefined ? null : row.now;
+      this.#insertRow.run(
+        row.tenantId,
+        row.id,
+        row.recipientId,
+        seq,
+        row.eventId,
+        row.rule,
+        row.title,
+        row.body,
+        JSON.stringify(row.data),
+        row.priority,
+        row.category,
+        row.collapseKey,
+        JSON.stringify(row.channels),
+        row.stages === null ? null : JSON.stringify(row.stages),
+        row.createdAt,
+        replacedAt,
+        newer ?? null,
+        row.expiresAt,
+      );
       const notification: Notification = {
         tenantId: row.tenantId,
         id: row.id,
@@ -188,17 +216,14 @@ export class InboxRepository {
         seenAt: null,
         readAt: null,
         archivedAt: null,
-        replacedAt: newer === undefined ? null : row.now,
+        replacedAt,
         replacedBy: newer ?? null,
         expiresAt: row.expiresAt,
       };
-      this.#insertRow.run({
-        ...notification,
-        data: JSON.stringify(row.data),
-        channels: JSON.stringify(row.channels),
-        stages: row.stages === null ? null : JSON.stringify(row.stages),
-      });
-      const replaced = row.collapseKey === null || newer !== undefined ? [] : this.#replaceOlder.all(row);
+      const replaced =
+        collapse === undefined || newer !== undefined
+          ? []
+          : this.#replaceOlder.all(row.now, row.id, ...collapse);
       return { inserted: true, notification, replaced };
     });
     this.#insertTransaction = (row: InsertParams) => insertTransaction.immediate(row);
@@ -502,14 +527,36 @@ export class InboxRepository {
   }
 }
 
-type InsertRowParams = Omit<
-  Notification,
-  'seenAt' | 'readAt' | 'archivedAt' | 'data' | 'channels' | 'stages'
-> & {
-  data: string;
-  channels: string;
-  stages: string | null;
-};
+/** The inbox row's columns in the insert statement's order. */
+type InsertRowValues = [
+  tenantId: string,
+  id: string,
+  recipientId: string,
+  seq: number,
+  eventId: string,
+  rule: string,
+  title: string,
+  body: string | null,
+  data: string,
+  priority: number,
+  category: string,
+  collapseKey: string | null,
+  channels: string,
+  stages: string | null,
+  createdAt: number,
+  replacedAt: number | null,
+  replacedBy: string | null,
+  expiresAt: number | null,
+];
+
+/** What finds the other live items of a collapse key, and the new item's time. */
+type CollapseValues = [
+  tenantId: string,
+  recipientId: string,
+  collapseKey: string,
+  id: string,
+  createdAt: number,
+];
 
 type InsertParams = {
   tenantId: string;
