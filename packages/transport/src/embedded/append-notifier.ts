@@ -6,6 +6,12 @@
 export class AppendNotifier {
   readonly #waiters = new Map<string, Set<() => void>>();
   readonly #appends = new Map<string, number>();
+  /**
+   * The waits each signal ends, behind one abort listener per signal: a consumer waits after
+   * nearly every record at a trickle, and adding and removing a listener each time cost more
+   * than the rest of the wait.
+   */
+  readonly #untilAborted = new WeakMap<AbortSignal, Set<() => void>>();
 
   /**
    * How many appends this process has announced on the partition: a consumer that read to the
@@ -18,21 +24,39 @@ export class AppendNotifier {
 
   /** Resolves on the next append to the partition, or after `timeoutMs`, or when `signal` aborts. */
   wait(topic: string, partition: number, timeoutMs: number, signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return Promise.resolve();
     const slot = `${topic}\u0000${partition}`;
     return new Promise((resolve) => {
       let waiters = this.#waiters.get(slot);
       if (!waiters) this.#waiters.set(slot, (waiters = new Set()));
+      const aborting = this.#abortingWaits(signal);
       const done = () => {
         clearTimeout(timer);
-        signal.removeEventListener('abort', done);
+        aborting.delete(done);
         waiters.delete(done);
         if (waiters.size === 0 && this.#waiters.get(slot) === waiters) this.#waiters.delete(slot);
         resolve();
       };
       const timer = setTimeout(done, timeoutMs);
-      signal.addEventListener('abort', done, { once: true });
+      aborting.add(done);
       waiters.add(done);
     });
+  }
+
+  #abortingWaits(signal: AbortSignal): Set<() => void> {
+    let waits = this.#untilAborted.get(signal);
+    if (waits === undefined) {
+      const ending = new Set<() => void>();
+      signal.addEventListener(
+        'abort',
+        () => {
+          for (const done of [...ending]) done();
+        },
+        { once: true },
+      );
+      this.#untilAborted.set(signal, (waits = ending));
+    }
+    return waits;
   }
 
   notify(topic: string, partition: number): void {

@@ -5,14 +5,14 @@ import { TransportError } from '../transport-error.js';
 import { logSchema, logSchemaVersion } from './log-schema.js';
 import type { WalCheckpointer } from '@herald/sqlite';
 
-interface RecordRow {
-  partition: number;
-  offset: number;
-  key: string | null;
-  value: Buffer;
-  headers: string | null;
-  timestamp: number;
-}
+/** A record as the read statement returns it: columns in order, not an object per row. */
+type RecordRow = [
+  offset: number,
+  key: string | null,
+  value: Buffer,
+  headers: string | null,
+  timestamp: number,
+];
 
 /**
  * Log storage in a SQLite database (WAL). Appends, commits and leases are transactions,
@@ -109,15 +109,17 @@ export class SqliteLogStorage implements LogStorage {
   }
 
   read(topic: string, partition: number, fromOffset: number, maxRecords: number): ConsumedRecord[] {
-    return this.#statements.read.all(topic, partition, fromOffset, maxRecords).map((row) => ({
-      topic,
-      partition: row.partition,
-      offset: row.offset,
-      key: row.key,
-      value: row.value,
-      headers: row.headers === null ? {} : (JSON.parse(row.headers) as Record<string, string>),
-      timestamp: row.timestamp,
-    }));
+    return this.#statements.read
+      .all(topic, partition, fromOffset, maxRecords)
+      .map(([offset, key, value, headers, timestamp]) => ({
+        topic,
+        partition,
+        offset,
+        key,
+        value,
+        headers: headers === null ? {} : (JSON.parse(headers) as Record<string, string>),
+        timestamp,
+      }));
   }
 
   highWatermark(topic: string, partition: number): number {
@@ -235,8 +237,8 @@ function prepareStatements(db: Database) {
     read: statement<[string, number, number, number], RecordRow>(
       // LIMIT takes an expression, not a bare parameter: SQLite's planner reads a bare LIMIT
       // parameter's value, so every execution re-prepared the statement (8× the cost of the read).
-      'SELECT partition, offset, key, value, headers, timestamp FROM herald_log_records WHERE topic = ? AND partition = ? AND offset >= ? ORDER BY offset LIMIT CAST(? AS INTEGER)',
-    ),
+      'SELECT offset, key, value, headers, timestamp FROM herald_log_records WHERE topic = ? AND partition = ? AND offset >= ? ORDER BY offset LIMIT CAST(? AS INTEGER)',
+    ).raw(),
     firstOffset: statement<[string, number], { offset: number }>(
       'SELECT offset FROM herald_log_records WHERE topic = ? AND partition = ? ORDER BY offset LIMIT 1',
     ),
