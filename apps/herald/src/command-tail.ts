@@ -1,4 +1,4 @@
-import { createHeraldClient, type HeraldClientError } from '@herald/client';
+import { createHeraldClient, tokenSubject, type HeraldClientError } from '@herald/client';
 import type { Notification } from '@herald/protocol';
 import WebSocket from 'ws';
 import { CliError, mintToken, resolveTarget } from './target.js';
@@ -24,9 +24,11 @@ function line(notification: Notification): string {
 export async function commandTail(options: TailCommandOptions): Promise<void> {
   const url = (options.url ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
   let getToken: () => Promise<string>;
-  let subscriber = options.subscriber ?? 'you';
+  let subscriber: string;
   if (options.token !== undefined) {
     const token = options.token;
+    // The server verifies the token; its claims only name what is being watched.
+    subscriber = tokenSubject(token) ?? "the token's subscriber";
     getToken = () => Promise.resolve(token);
   } else {
     const target = resolveTarget({ ...options, url });

@@ -44,6 +44,14 @@ describe('the herald command', () => {
     for (let i = 0; i < 600 && !tail.output().stderr.includes('watching rep-1'); i++) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
+    // With a token instead of a key, tail names the token's tenant and subscriber.
+    const token = /Subscriber token: (\S+)/.exec(start.output().stdout)?.[1];
+    expect(token).toBeDefined();
+    const tokenTail = herald(['tail', '--url', url, '--token', token!]);
+    for (let i = 0; i < 600 && !tokenTail.output().stderr.includes('watching'); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(tokenTail.output().stderr).toContain('watching dev/rep-1 on');
     const send = herald([
       'send',
       '--url',
@@ -61,8 +69,14 @@ describe('the herald command', () => {
     expect(tail.output().stdout, JSON.stringify(tail.output())).toMatch(
       /#1 .* \[normal\/orders\] New order #4242 — Ada Lovelace placed an order of 5 EUR\./,
     );
+    for (let i = 0; i < 200 && !tokenTail.output().stdout.includes('New order #4242'); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(tokenTail.output().stdout).toMatch(/#1 .* New order #4242/);
     tail.child.kill('SIGINT');
+    tokenTail.child.kill('SIGINT');
     expect(await tail.exited, JSON.stringify(tail.output())).toBe(0);
+    expect(await tokenTail.exited, JSON.stringify(tokenTail.output())).toBe(0);
 
     start.child.kill('SIGTERM');
     expect(await start.exited, JSON.stringify(start.output())).toBe(0);
