@@ -21,50 +21,14 @@ import { pino } from 'pino';
 import { report } from './harness.js';
 import { workBudget } from './pipeline-budget.js';
 import { startFloor } from './pipeline-floor.js';
+import { readPipelineSettings } from './pipeline-settings.js';
 import { pacedRun, pooled, runClient, serverThreadCpu, takeTurns, ws } from './pipeline-turns.js';
 
 const suite = 'pipeline';
-/** A positive integer from the environment, or a clear error naming the variable. */
-function positiveInteger(name: string, fallback: number): number {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value < 1) {
-    throw new Error(`${name} must be a positive integer, got ${JSON.stringify(process.env[name])}`);
-  }
-  return value;
-}
-
-const seconds = positiveInteger('HERALD_BENCH_PIPELINE_SECONDS', 3);
-// Each latency measurement is split into this many rounds, the servers taking turns.
-const rounds = positiveInteger('HERALD_BENCH_PIPELINE_ROUNDS', 3);
-const fanOutSockets = Number(process.env.HERALD_BENCH_FANOUT_SOCKETS ?? 2000);
-// Notifications per event-loop turn in the second fan-out measurement.
-const fanOutBurst = Number(process.env.HERALD_BENCH_FANOUT_BURST ?? 50);
+const { seconds, rounds, fanOutSockets, fanOutBurst, parts, budgetWorkUs } = readPipelineSettings();
 // Batches of 500 events measured, and sent before that as a warm-up.
 const batches = 200;
 const batchWarmUp = 20;
-// Which parts run: `latency`, `ingest`, `fanout` (comma-separated; these three by default), and
-// `budget` when asked for (see pipeline-budget.ts).
-const knownParts = ['latency', 'ingest', 'fanout', 'budget'];
-const parts = new Set((process.env.HERALD_BENCH_PIPELINE_PARTS ?? 'latency,ingest,fanout').split(','));
-for (const part of parts) {
-  if (!knownParts.includes(part)) {
-    throw new Error(
-      `HERALD_BENCH_PIPELINE_PARTS: unknown part ${JSON.stringify(part)} (known: ${knownParts.join(', ')})`,
-    );
-  }
-}
-// The per-event work, in µs, of the floors the `budget` part runs.
-const budgetWorkUs = (process.env.HERALD_BENCH_PIPELINE_BUDGET_US ?? '100,200,300,400')
-  .split(',')
-  .map((item) => {
-    const us = Number(item);
-    if (!Number.isInteger(us) || us < 1) {
-      throw new Error(
-        `HERALD_BENCH_PIPELINE_BUDGET_US must list positive integers, got ${JSON.stringify(item)}`,
-      );
-    }
-    return us;
-  });
 const silent = pino({ level: 'silent' });
 
 async function hello(herald: RunningHerald, subscriber: string): Promise<string> {

@@ -3,6 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { collectedFigures, collectedResults } from './harness.js';
+import { BenchSettingsError, readPipelineSettings } from './pipeline-settings.js';
 
 // Each suite is a module whose default export runs its comparisons; loaded lazily so a
 // filtered run imports only what it needs.
@@ -23,6 +24,18 @@ const selected = Object.keys(suites).filter(
 if (selected.length === 0) {
   console.error(`No suite matches ${wanted.join(', ')}. Suites: ${Object.keys(suites).join(', ')}`);
   process.exit(2);
+}
+
+// Settings are read before anything runs: a mistake stops the run at once, in one line.
+const settingsOf: Record<string, () => unknown> = { pipeline: readPipelineSettings };
+for (const name of selected) {
+  try {
+    settingsOf[name]?.();
+  } catch (error) {
+    if (!(error instanceof BenchSettingsError)) throw error;
+    console.error(`${name}: ${error.message}`);
+    process.exit(2);
+  }
 }
 
 console.log(
