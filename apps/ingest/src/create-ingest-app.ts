@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Cache } from '@herald/cache';
+import { epochClock } from '@herald/core';
 import {
   answerErrorsAsJson,
   apiKeyAuth,
@@ -67,7 +68,10 @@ export interface IngestDeps {
   dedup?: Omit<DeduplicatorOptions, 'now' | 'onCommitError' | 'onExactCheck'>;
   /** Metrics to record into. @defaultValue a new registry */
   metrics?: IngestMetrics;
-  /** The clock (epoch ms). @defaultValue `Date.now` */
+  /**
+   * The clock (epoch ms). @defaultValue `Date.now`, and `epochClock` of `@herald/core` (with
+   * fractions of a millisecond) for the stage times written with each event
+   */
   now?: () => number;
 }
 
@@ -138,6 +142,8 @@ function validate<T>(parse: () => T): T {
 export function createIngestApp(deps: IngestDeps): IngestApp {
   const { log, store, profiles, cache, logger } = deps;
   const now = deps.now ?? Date.now;
+  // Stage times (received, appended) keep their fraction of a millisecond: most stages take less.
+  const stamp = deps.now ?? epochClock;
   const topic = deps.topic ?? 'herald.events';
   const maxBodyBytes = deps.limits?.maxBodyBytes ?? 1_048_576;
   const maxBatch = Math.min(deps.limits?.maxBatchEvents ?? protocolMaxBatchEvents, protocolMaxBatchEvents);
@@ -215,7 +221,9 @@ export function createIngestApp(deps: IngestDeps): IngestApp {
   ): Promise<void> => {
     if (event.customer === undefined) return;
     try {
-      await profiles.update(toProfileUpdate(tenant, event.customerId, event.customer, receivedAt));
+      // The version is the whole millisecond of its receipt (the store keeps versions as integers).
+      const version = Math.floor(receivedAt);
+      await profiles.update(toProfileUpdate(tenant, event.customerId, event.customer, version));
     } catch (error) {
       fail(error, prefix);
     }
@@ -226,7 +234,7 @@ export function createIngestApp(deps: IngestDeps): IngestApp {
     const started = performance.now();
     try {
       await ensureTopic();
-      const appendedAt = now();
+      const appendedAt = stamp();
       await log.publish(
         topic,
         items.map(({ event, id, idempotencyKey }) => {
@@ -338,7 +346,7 @@ export function createIngestApp(deps: IngestDeps): IngestApp {
   });
 
   app.post('/v1/events', async (c) => {
-    const receivedAt = now();
+    const receivedAt = stamp();
     const tenant = c.get('apiKey').tenantId;
     const idempotencyKey = readIdempotencyKey(c);
     const body = await readJsonBody(c, maxDepth);
@@ -366,7 +374,7 @@ export function createIngestApp(deps: IngestDeps): IngestApp {
   });
 
   app.post('/v1/events/batch', async (c) => {
-    const receivedAt = now();
+    const receivedAt = stamp();
     const tenant = c.get('apiKey').tenantId;
     const idempotencyKey = readIdempotencyKey(c);
     const body = await readJsonBody(c, maxDepth);

@@ -1,4 +1,5 @@
 import type { Cache } from '@herald/cache';
+import { epochClock } from '@herald/core';
 import {
   createGateway,
   type Gateway,
@@ -71,7 +72,10 @@ export interface PushDeps {
   latencyWindowMs?: number;
   /** @defaultValue a new registry */
   metrics?: PushMetrics;
-  /** The clock (epoch ms). @defaultValue `Date.now` */
+  /**
+   * The clock (epoch ms). @defaultValue `Date.now`, and `epochClock` of `@herald/core` (with
+   * fractions of a millisecond) for the stage times of the latency figures
+   */
   now?: () => number;
 }
 
@@ -159,6 +163,7 @@ export function createPushApp(deps: PushDeps): PushApp {
     metrics,
     logger,
     now,
+    stamp: deps.now ?? epochClock,
     sliceSize: deps.sliceSize ?? 64,
   });
 

@@ -1,13 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Gateway } from '@herald/gateway';
 import type { CustomerProfiles } from '@herald/profiles';
-import {
-  decodeLoggedEvent,
-  priorityRank,
-  type LoggedEvent,
-  type Notification,
-  type StageTimes,
-} from '@herald/protocol';
+import { decodeLoggedEvent, priorityRank, type LoggedEvent, type Notification } from '@herald/protocol';
 import { evaluate, type NotificationDraft, type RuleSet } from '@herald/rules';
 import type { Store } from '@herald/store';
 import type { ConsumedBatch, ConsumedRecord, EventLog } from '@herald/transport';
@@ -15,7 +9,7 @@ import type { Logger } from 'pino';
 import { DeferredDeliveries } from './deferred-deliveries.js';
 import { decideDelivery } from './delivery-decision.js';
 import { FairQueue } from './fair-queue.js';
-import type { LatencyStats } from './latency-stats.js';
+import type { LatencyStats, StageTimes } from './latency-stats.js';
 import type { PushMetrics } from './push-metrics.js';
 import type { Throttle } from './throttle.js';
 import { toNotification } from './to-notification.js';
@@ -36,6 +30,8 @@ export interface PipelineDeps {
   metrics: PushMetrics;
   logger: Logger;
   now: () => number;
+  /** The clock of stage times (epoch ms, with a fraction of a millisecond where it has one). */
+  stamp: () => number;
   /** Notifications handled per turn of the event loop before other batches may join the queue. */
   sliceSize: number;
 }
@@ -91,7 +87,7 @@ export class NotificationPipeline {
    * events keep their order within a priority.
    */
   readonly handle = async (batch: ConsumedBatch): Promise<void> => {
-    const consumedAt = this.#deps.now();
+    const consumedAt = this.#deps.stamp();
     const previous = this.#planning.get(batch.partition) ?? Promise.resolve();
     const planned = previous.then(() => this.#planBatch(batch, consumedAt));
     const settled = planned.then(
@@ -237,14 +233,17 @@ export class NotificationPipeline {
 
   /** Inserts one notification (inside the slice's transaction) and returns what delivers it. */
   #process(work: Work): () => void {
-    const { store, metrics, now } = this.#deps;
+    const { store, metrics, stamp } = this.#deps;
     const { event, draft } = work;
     const started = performance.now();
+    // The stage times the latency figures are made of keep their fraction of a millisecond; the
+    // notification (stored, sent, its schema) carries them in whole milliseconds.
+    const times = { ingested: event.receivedAt, appended: event.appendedAt, consumed: work.consumedAt };
     const stages = {
       occurred: Date.parse(event.occurredAt),
-      ingested: event.receivedAt,
-      appended: event.appendedAt,
-      consumed: work.consumedAt,
+      ingested: Math.floor(times.ingested),
+      appended: Math.floor(times.appended),
+      consumed: Math.floor(times.consumed),
     };
     const stored = store.inbox.insert({
       tenantId: event.tenant,
@@ -265,7 +264,9 @@ export class NotificationPipeline {
     });
     if (!stored.inserted) metrics.notifications.inc({ outcome: 'replayed' });
     return () => {
-      const notification = toNotification(stored.notification, { ...stages, stored: now() });
+      const storedAt = stamp();
+      const notification = toNotification(stored.notification, { ...stages, stored: Math.floor(storedAt) });
+      const timed = { ...times, stored: storedAt };
       const deliverAt = work.deferUntil;
       if (deliverAt !== undefined && (work.live || work.webhook)) {
         metrics.notifications.inc({ outcome: 'deferred' });
@@ -276,13 +277,13 @@ export class NotificationPipeline {
           const live = { ...work, webhook: false };
           this.#deferred.schedule(
             deliverAt,
-            () => void this.#deliver(live, notification, stored.replaced, started),
+            () => void this.#deliver(live, notification, stored.replaced, timed, started),
           );
         }
         work.done();
         return;
       }
-      void this.#deliver(work, notification, stored.replaced, started).finally(work.done);
+      void this.#deliver(work, notification, stored.replaced, timed, started).finally(work.done);
     };
   }
 
@@ -298,19 +299,29 @@ export class NotificationPipeline {
     }
   }
 
-  async #deliver(work: Work, notification: Notification, replaces: string[], started: number): Promise<void> {
-    const { gateway, latency, metrics, logger, now } = this.#deps;
+  async #deliver(
+    work: Work,
+    notification: Notification,
+    replaces: string[],
+    times: Omit<StageTimes, 'written'>,
+    started: number,
+  ): Promise<void> {
+    const { gateway, latency, metrics, logger, stamp } = this.#deps;
     if (work.webhook) this.#sendWebhook(notification);
     if (!work.live) return;
+    let writtenAt: number;
     try {
-      await gateway.deliver(notification, replaces.length > 0 ? { replaces } : {});
+      const delivered = gateway.deliver(notification, replaces.length > 0 ? { replaces } : {});
+      // This instance's sockets have the frame now; what follows is the message to the other
+      // instances (a cache round trip), not a stage of this delivery.
+      writtenAt = stamp();
+      await delivered;
     } catch (error) {
       // Stored already: connected clients get it when they resume.
       logger.warn({ err: error, notificationId: notification.id }, 'live delivery failed');
       return;
     }
     metrics.notifications.inc({ outcome: 'delivered' });
-    const stages = notification.stages as StageTimes;
-    latency.record(notification.tenant, { ...stages, written: now() }, performance.now() - started);
+    latency.record(notification.tenant, { ...times, written: writtenAt }, performance.now() - started);
   }
 }

@@ -49,6 +49,15 @@ export const categorySchema = z
 /** Milliseconds since the Unix epoch (UTC). */
 export const epochMsSchema = z.int().min(0).meta({ description: 'Milliseconds since the Unix epoch (UTC).' });
 
+/**
+ * A stage time between Herald's own processes: epoch milliseconds with a fraction (`epochClock`
+ * of `@herald/core`), since most stages of an event take less than a millisecond.
+ */
+export const stageStampSchema = z
+  .number()
+  .min(0)
+  .meta({ description: 'Milliseconds since the Unix epoch (UTC), with a fraction.' });
+
 const normalisedInstant = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 /** An ISO 8601 instant with `Z` or an offset, normalised to UTC (`2030-01-01T09:00:00.000Z`). */

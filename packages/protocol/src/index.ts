@@ -35,6 +35,7 @@ export {
   instantSchema,
   recordRefPattern,
   recordRefSchema,
+  stageStampSchema,
   subjectIdPattern,
   subjectIdSchema,
   tenantIdSchema,

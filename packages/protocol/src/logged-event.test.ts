@@ -93,6 +93,20 @@ describe('encodeLoggedEvent / decodeLoggedEvent', () => {
     expect(decodeError(JSON.stringify({ v: 1, ...logged, extra: true })).field).toBe('extra');
   });
 
+  test('keeps the fraction of its stage times, and refuses negative or missing ones', () => {
+    const precise = createLoggedEvent(event, {
+      tenant: 'acme',
+      receivedAt: 1_796_573_618_123.437,
+      appendedAt: 1_796_573_618_123.912,
+    });
+    expect(decodeLoggedEvent(encodeLoggedEvent(precise))).toMatchObject({
+      receivedAt: 1_796_573_618_123.437,
+      appendedAt: 1_796_573_618_123.912,
+    });
+    expect(decodeError(JSON.stringify({ v: 1, ...logged, appendedAt: -1 })).field).toBe('appendedAt');
+    expect(decodeError(JSON.stringify({ v: 1, ...logged, receivedAt: '10' })).field).toBe('receivedAt');
+  });
+
   test('encodeNewLoggedEvent writes what createLoggedEvent then encodeLoggedEvent would', () => {
     const options = { tenant: 'acme', receivedAt: 10, appendedAt: 12, idempotencyKey: 'k"\\' };
     const withId = { ...event, id: 'evt-own' };

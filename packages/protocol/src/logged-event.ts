@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { describeIssue } from './api-error.js';
 import { crmEventSchema, type CrmEvent } from './crm-event.js';
 import { eventIdSchema, generateEventId } from './event-id.js';
-import { epochMsSchema, tenantIdSchema } from './identifiers.js';
+import { stageStampSchema, tenantIdSchema } from './identifiers.js';
 import { ProtocolError } from './protocol-error.js';
 
 /** The version of the log envelope `encodeLoggedEvent` writes and `decodeLoggedEvent` reads. */
@@ -16,8 +16,8 @@ export const loggedEventSchema = crmEventSchema
   .extend({
     id: eventIdSchema,
     tenant: tenantIdSchema,
-    receivedAt: epochMsSchema.meta({ description: 'When ingest received the request.' }),
-    appendedAt: epochMsSchema.meta({ description: 'When ingest appended the event to the log.' }),
+    receivedAt: stageStampSchema.meta({ description: 'When ingest received the request.' }),
+    appendedAt: stageStampSchema.meta({ description: 'When ingest appended the event to the log.' }),
     idempotencyKey: z
       .string()
       .min(1)

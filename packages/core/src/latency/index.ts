@@ -9,3 +9,4 @@ export {
   type CustomerLatencySnapshot,
   type LatencyLoad,
 } from './customer-latency-model.js';
+export { createEpochClock, epochClock, type EpochClockSources } from './epoch-clock.js';
