@@ -45,7 +45,7 @@ describe('Connection', () => {
   });
 
   it('writes a frame to an idle connection at the end of the task, before I/O waiting in the loop', async () => {
-    await new Promise((resolve) => setTimeout(resolve, 5)); // idle: no flush in the last ms
+    await new Promise((resolve) => setTimeout(resolve, 5)); // idle: no flush for a while
     const order: string[] = [];
     const written: string[][] = [];
     const connection = new Connection('acme', 'rep-7', transport('ws', written, []), limits, {

@@ -43,12 +43,14 @@ let lastFlushAt = Number.NEGATIVE_INFINITY;
 /**
  * After this long since the last flush ended, the next one runs as a microtask (at the end of the
  * task that queued the frame) instead of after the rest of the event loop's I/O: at 1,000
- * events/s the median event → socket time went from 0.79–0.84 to 0.69–0.78 ms. Under load,
- * flushes come closer together than this and wait for `setImmediate`, so a burst still leaves in
- * one write per socket (flushing every burst at once cut fan-out from ~940,000 to ~130,000
- * frames/s).
+ * events/s the median event → socket time went from 0.79–0.84 to 0.69–0.78 ms with 1 ms here,
+ * and with 0.25 ms (events 1 ms apart are no burst) the frame's time from queued to received by
+ * the client fell again, p50 0.16–0.18 against 0.18–0.29 ms and p99 1.6–2.0 against 1.8–2.4 ms
+ * in three pairs of runs. A burst's frames follow each other by microseconds: they wait for
+ * `setImmediate` and leave in one write per socket (flushing every burst at once cut fan-out
+ * from ~940,000 to ~130,000 frames/s; with 0.25 ms it measured as with 1 ms).
  */
-const idleFlushMs = 1;
+const idleFlushMs = 0.25;
 
 function flushAll(): void {
   const due = flushes;
