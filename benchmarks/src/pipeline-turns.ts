@@ -1,7 +1,8 @@
 // The pipeline benchmark's paced latency runs: a client process per run, servers taking turns
-// in rounds, latencies pooled per server, and the server thread's CPU per event.
+// in rounds, latencies pooled per server, and the server thread's CPU and GC pauses per event.
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { ClientJob } from './pipeline-client.js';
 import type { PacedResult } from './pipeline-load.js';
@@ -73,11 +74,30 @@ export const serverThreadCpu: { label: string; read(): number } = (() => {
   }
 })();
 
+/**
+ * Garbage-collection pauses of this process (every server here shares its heap): their total
+ * count and milliseconds so far. A young-generation collection stops the main thread for a
+ * millisecond or two, which events arriving meanwhile wait out: a share of the p99.
+ */
+export const gcPauses: { read(): { count: number; ms: number } } = (() => {
+  let count = 0;
+  let ms = 0;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      count += 1;
+      ms += entry.duration;
+    }
+  }).observe({ entryTypes: ['gc'] });
+  return { read: () => ({ count, ms }) };
+})();
+
 /** What one server measured over its turns. */
 export interface TurnsResult {
   runs: PacedResult[];
   /** Server-thread CPU over its turns, divided by the events sent (warm-up included). */
   cpuUsPerEvent: number;
+  /** GC pauses over its turns, per 1,000 events sent: how many, and their milliseconds. */
+  gcPer1000Events: { count: number; ms: number };
 }
 
 /**
@@ -90,20 +110,33 @@ export async function takeTurns(
   options: { rate: number; perRound: number; rounds: number },
 ): Promise<Map<string, TurnsResult>> {
   const { rate, perRound, rounds } = options;
-  const measured = new Map(targets.map(({ name }) => [name, { runs: [] as PacedResult[], cpuUs: 0 }]));
+  const measured = new Map(
+    targets.map(({ name }) => [name, { runs: [] as PacedResult[], cpuUs: 0, gcCount: 0, gcMs: 0 }]),
+  );
   for (let round = 0; round < rounds; round++) {
     for (let turn = 0; turn < targets.length; turn++) {
       const { name, target } = targets[(round + turn) % targets.length]!;
       const sum = measured.get(name)!;
       const cpuBefore = serverThreadCpu.read();
+      const gcBefore = gcPauses.read();
       const run = { events: perRound, rate, warmUpEvents: rate, prefix: `${name}-${rate}-${round}` };
       sum.runs.push(await pacedRun(target, run));
       sum.cpuUs += serverThreadCpu.read() - cpuBefore;
+      const gcAfter = gcPauses.read();
+      sum.gcCount += gcAfter.count - gcBefore.count;
+      sum.gcMs += gcAfter.ms - gcBefore.ms;
     }
   }
   const eventsSent = (perRound + rate) * rounds;
   return new Map(
-    [...measured].map(([name, { runs, cpuUs }]) => [name, { runs, cpuUsPerEvent: cpuUs / eventsSent }]),
+    [...measured].map(([name, { runs, cpuUs, gcCount, gcMs }]) => [
+      name,
+      {
+        runs,
+        cpuUsPerEvent: cpuUs / eventsSent,
+        gcPer1000Events: { count: (gcCount * 1000) / eventsSent, ms: (gcMs * 1000) / eventsSent },
+      },
+    ]),
   );
 }
 

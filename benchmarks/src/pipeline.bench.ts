@@ -83,6 +83,13 @@ async function latency(herald: RunningHerald, floorUrl: string, durableFloorUrl:
     console.log(
       `  server ${serverThreadCpu.label} per event (warm-up included): herald ${cpu('herald')} µs, floor ${cpu('floor')}, durable floor ${cpu('durable-floor')}`,
     );
+    const gc = (name: string) => {
+      const { count, ms } = turns.get(name)!.gcPer1000Events;
+      return `${count.toFixed(1)} (${ms.toFixed(1)} ms)`;
+    };
+    console.log(
+      `  GC pauses per 1,000 events (warm-up included): herald ${gc('herald')}, floor ${gc('floor')}, durable floor ${gc('durable-floor')}`,
+    );
     console.log(`  p99 herald ÷ durable floor = ${(ours.p99 / durableFloor.p99).toFixed(2)}× (no target)`);
     const ratio = ours.p99 / floor.p99;
     const expected = perRound * rounds;
