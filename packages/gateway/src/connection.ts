@@ -75,14 +75,18 @@ function flushSoon(flush: () => void): void {
   else setImmediate(flushAll);
 }
 
-/** `transport.encode(frame)`, done once per frame object and transport kind. */
-export function encodeOnce(frame: ServerFrame, transport: FrameTransport): string {
+function encodingsOf(frame: ServerFrame): { ws?: string; sse?: string } {
   let byKind = encodings.get(frame);
   if (byKind === undefined) {
     byKind = {};
     encodings.set(frame, byKind);
   }
-  return (byKind[transport.kind] ??= transport.encode(frame));
+  return byKind;
+}
+
+/** `transport.encode(frame)`, done once per frame object and transport kind. */
+export function encodeOnce(frame: ServerFrame, transport: FrameTransport): string {
+  return (encodingsOf(frame)[transport.kind] ??= transport.encode(frame));
 }
 
 /**
@@ -91,12 +95,7 @@ export function encodeOnce(frame: ServerFrame, transport: FrameTransport): strin
  * `text` must be what that kind's `encode` would return.
  */
 export function presetEncoding(frame: ServerFrame, kind: FrameTransport['kind'], text: string): void {
-  let byKind = encodings.get(frame);
-  if (byKind === undefined) {
-    byKind = {};
-    encodings.set(frame, byKind);
-  }
-  byKind[kind] = text;
+  encodingsOf(frame)[kind] = text;
 }
 
 interface PendingFrame {
