@@ -6,6 +6,7 @@ import { SingleBar } from 'cli-progress';
 import { pino } from 'pino';
 import type { LoadJob, LoadMessage } from './run-load-child.js';
 import { runLoad, type LoadOptions, type LoadResult, type LoadTarget } from './run-load.js';
+import { fetchServerStages, formatServerStages } from './server-stages.js';
 import { startHerald } from './start-herald.js';
 import { mintToken, resolveTarget } from './target.js';
 
@@ -94,7 +95,13 @@ export async function commandBench(options: BenchCommandOptions): Promise<void> 
       },
     );
     if (!options.json) bar.stop();
-    console.log(options.json ? JSON.stringify(result) : summary(result, options.rate));
+    const stages = await fetchServerStages(target.url, target.apiKey);
+    if (options.json) {
+      console.log(JSON.stringify(stages === undefined ? result : { ...result, server: { stages } }));
+    } else {
+      console.log(summary(result, options.rate));
+      if (stages !== undefined) console.log(formatServerStages(stages));
+    }
     if (result.lost > 0 || result.failed > 0) process.exitCode = 1;
   } finally {
     if (!options.json) bar.stop();

@@ -98,11 +98,15 @@ describe('the herald command', () => {
       received: number;
       lost: number;
       latencyMs: { p50: number; p99: number };
+      server?: { stages: Record<'ingest' | 'total', { count: number; p50: number }> };
     };
     // The warm-up's 100 events are sent first and left out of every figure.
     expect(result).toMatchObject({ sent: 200, accepted: 200, received: 200, lost: 0 });
     expect(result.latencyMs.p99).toBeGreaterThanOrEqual(result.latencyMs.p50);
     expect(result.latencyMs.p50).toBeGreaterThan(0);
+    // The server's own stage figures of the run, to a fraction of a millisecond.
+    expect(result.server?.stages.total.count).toBeGreaterThanOrEqual(200);
+    expect(result.server?.stages.ingest.p50).toBeGreaterThan(0);
   }, 120_000);
 
   it('manages the tenants and API keys of a store file, and refuses what would go wrong', async () => {
