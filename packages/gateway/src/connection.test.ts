@@ -5,12 +5,12 @@ import { Connection, type FrameTransport } from './connection.js';
 function transport(kind: 'ws' | 'sse', written: string[][], encoded: ServerFrame[]): FrameTransport {
   return {
     kind,
-    write: (texts) => written.push([...texts]),
+    write: (frames) => written.push(frames.map((frame) => Buffer.from(frame).toString())),
     bufferedBytes: () => 0,
     onceDrained: (listener) => setImmediate(listener),
     encode: (frame) => {
       encoded.push(frame);
-      return `${kind}:${JSON.stringify(frame)}`;
+      return Buffer.from(`${kind}:${JSON.stringify(frame)}`);
     },
     close: () => undefined,
   };

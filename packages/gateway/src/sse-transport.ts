@@ -53,13 +53,15 @@ export function createSseStream(
     body,
     transport: {
       kind: 'sse',
-      write: (texts) => enqueue(texts.join('')),
+      write: (frames) => {
+        if (open) controller.enqueue(frames.length === 1 ? frames[0]! : Buffer.concat(frames));
+      },
       bufferedBytes: () => (open ? Math.max(0, maxBufferedBytes - (controller.desiredSize ?? 0)) : 0),
       onceDrained(listener) {
         if (!open || (controller.desiredSize ?? 0) > 0) setImmediate(listener);
         else drained = listener;
       },
-      encode: encodeSseFrame,
+      encode: (frame) => encoder.encode(encodeSseFrame(frame)),
       keepAlive: () => enqueue(': keep-alive\n\n'),
       close(code: CloseCode, reason: string) {
         if (!open) return;

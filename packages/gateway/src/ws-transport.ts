@@ -14,10 +14,11 @@ import type { FrameTransport } from './connection.js';
 export function createWsTransport(ws: WebSocket, socket: Duplex, closeGraceMs: number): FrameTransport {
   return {
     kind: 'ws',
-    write(texts) {
+    write(frames) {
       socket.cork();
       try {
-        for (const text of texts) ws.send(text);
+        // Text frames (opcode 1) from bytes: ws sends a buffer as it is, unmasked on a server.
+        for (const frame of frames) ws.send(frame, { binary: false });
       } finally {
         socket.uncork();
       }
@@ -36,7 +37,7 @@ export function createWsTransport(ws: WebSocket, socket: Duplex, closeGraceMs: n
       socket.on('drain', done);
       socket.on('close', done);
     },
-    encode: encodeFrame,
+    encode: (frame) => Buffer.from(encodeFrame(frame)),
     close(code: CloseCode, reason: string) {
       if (ws.readyState === ws.CLOSED) return;
       ws.close(code, reason);

@@ -122,6 +122,20 @@ describe('WebSocket delivery', () => {
     expect(server.gateway.stats().framesSent).toBeGreaterThan(0);
   });
 
+  it('sends every frame as a text message, as browsers expect', async () => {
+    await using server = await startGateway();
+    const tenant = unique('t');
+    await using client = await TestClient.connect(server.port);
+    const binary: boolean[] = [];
+    client.ws.on('message', (_data, isBinary) => binary.push(isBinary));
+    await client.hello(await token(tenant, 'alice'));
+    await server.gateway.deliver(notification(tenant, 'alice', 1, { title: 'Bestellung über 5 €' }));
+    await client.until(() => client.seqs().length === 1);
+    expect(client.notifications()[0]!.title).toBe('Bestellung über 5 €');
+    expect(binary.length).toBeGreaterThanOrEqual(2);
+    expect(binary.every((isBinary) => !isBinary)).toBe(true);
+  });
+
   it('sends deliverState to all the subscriber connections and nobody else', async () => {
     await using server = await startGateway();
     const tenant = unique('t');
