@@ -685,7 +685,11 @@ export function createGateway(options: GatewayOptions): Gateway {
       // Encoded once: the notification's JSON goes into this instance's WebSocket frames and,
       // as it is, into the message to the other instances (each stamps its own `written`).
       const notificationJson = JSON.stringify(frame.notification);
-      presetEncoding(frame, 'ws', Buffer.from(notificationFrameText(frame, notificationJson)));
+      // Its bytes only when a connection here will send them: an instance without the
+      // recipient's sockets just passes the JSON on.
+      if (byTenant.get(notification.tenant)?.has(notification.recipient) === true) {
+        presetEncoding(frame, 'ws', Buffer.from(notificationFrameText(frame, notificationJson)));
+      }
       const reached = fanOutLocal(notification.tenant, notification.recipient, frame, notification.seq);
       if (cache !== undefined) {
         const text = encodeNotificationFanOut(instanceId, notificationJson, deliverOptions.replaces);
