@@ -1,6 +1,9 @@
 import { encodeSseFrame, type CloseCode } from '@herald/protocol';
 import type { FrameTransport } from './connection.js';
 
+/** An SSE comment: keeps proxies from closing an idle stream. */
+const keepAliveBytes = new TextEncoder().encode(': keep-alive\n\n');
+
 /** An SSE response body and the transport that writes to it. */
 export interface SseStream {
   body: ReadableStream<Uint8Array>;
@@ -46,23 +49,21 @@ export function createSseStream(
     },
     new ByteLengthQueuingStrategy({ highWaterMark: maxBufferedBytes }),
   );
-  const enqueue = (text: string): void => {
-    if (open) controller.enqueue(encoder.encode(text));
+  const enqueue = (bytes: Uint8Array): void => {
+    if (open) controller.enqueue(bytes);
   };
   return {
     body,
     transport: {
       kind: 'sse',
-      write: (frames) => {
-        if (open) controller.enqueue(frames.length === 1 ? frames[0]! : Buffer.concat(frames));
-      },
+      write: (frames) => enqueue(frames.length === 1 ? frames[0]! : Buffer.concat(frames)),
       bufferedBytes: () => (open ? Math.max(0, maxBufferedBytes - (controller.desiredSize ?? 0)) : 0),
       onceDrained(listener) {
         if (!open || (controller.desiredSize ?? 0) > 0) setImmediate(listener);
         else drained = listener;
       },
       encode: (frame) => encoder.encode(encodeSseFrame(frame)),
-      keepAlive: () => enqueue(': keep-alive\n\n'),
+      keepAlive: () => enqueue(keepAliveBytes),
       close(code: CloseCode, reason: string) {
         if (!open) return;
         open = false;
