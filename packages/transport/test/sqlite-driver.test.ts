@@ -150,6 +150,79 @@ describe('sqlite driver', () => {
     expect(committedOffset(path, 'g')).toBe(2);
   });
 
+  it('reads what its own process appended from memory, not from the file', async () => {
+    const path = freshPath();
+    const log = createSqliteLog({ path, defaultPartitions: 1 });
+    onTestFinished(() => log.close());
+    const received: string[] = [];
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await log.subscribe({
+      topic: 'recent',
+      group: 'g',
+      handler: (batch) => {
+        for (const record of batch.records) received.push(record.value.toString());
+        // The first batch is held, so the next appends wait to be read.
+        return received.length === 1 ? held : undefined;
+      },
+    });
+    await waitFor('start pinned', () => committedOffset(path, 'g') === 0);
+    await log.publish('recent', [{ value: 'first' }]);
+    await waitFor('first batch in hand', () => received.length === 1);
+    await log.publish('recent', [{ value: 'a' }, { value: 'b' }, { value: 'c' }]);
+    // Gone from the file: only this process's memory of its appends can still hand them out.
+    const db = new Database(path);
+    db.prepare('DELETE FROM herald_log_records').run();
+    db.close();
+    release();
+    await waitFor('records from memory', () => received.length === 4);
+    expect(received).toEqual(['first', 'a', 'b', 'c']);
+  });
+
+  it('hands out appends of two logs on one file complete and in order, read from memory or file', async () => {
+    const path = freshPath();
+    const mine = createSqliteLog({ path, defaultPartitions: 1 });
+    const other = createSqliteLog({ path, defaultPartitions: 1 });
+    onTestFinished(async () => {
+      await mine.close();
+      await other.close();
+    });
+    const received: { offset: number; value: string }[] = [];
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await mine.subscribe({
+      topic: 'mixed',
+      group: 'g',
+      maxBatchSize: 4,
+      handler: (batch) => {
+        for (const record of batch.records)
+          received.push({ offset: record.offset, value: record.value.toString() });
+        return received.length === 1 ? held : undefined;
+      },
+    });
+    await waitFor('start pinned', () => committedOffset(path, 'g') === 0);
+    const expected: string[] = [];
+    const publish = async (i: number) => {
+      const value = `r${i}`;
+      expected.push(value);
+      // Runs of this log's appends broken by the other log's.
+      await (i % 5 === 3 || i % 11 === 10 ? other : mine).publish('mixed', [{ value }]);
+    };
+    await publish(0);
+    await waitFor('first batch in hand', () => received.length === 1);
+    // Held: these are read afterwards, four at a time, from every kind of offset.
+    for (let i = 1; i < 40; i++) await publish(i);
+    release();
+    // Caught up: each append is read as it comes, at times right after the other log's.
+    for (let i = 40; i < 80; i++) {
+      await publish(i);
+      if (i % 3 === 0) await waitFor(`r${i} delivered`, () => received.length === i + 1);
+    }
+    await waitFor('all delivered', () => received.length === expected.length, 10_000);
+    expect(received.map((r) => r.value)).toEqual(expected);
+    expect(received.map((r) => r.offset)).toEqual(expected.map((_, i) => i));
+  });
+
   it('a caught-up consumer still finds records another process appended, by its poll', async () => {
     const path = freshPath();
     const consumer = createSqliteLog({ path, defaultPartitions: 1, pollIntervalMs: 50 });
