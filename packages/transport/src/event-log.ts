@@ -35,7 +35,10 @@ export interface ConsumedBatch {
   records: readonly ConsumedRecord[];
 }
 
-/** Handles a batch; throwing (or rejecting) means "not done": the batch is retried. */
+/**
+ * Handles a batch; throwing (or rejecting) means "not done": the batch is retried. The embedded
+ * drivers hand the same record objects to every group of a process: read them, do not modify them.
+ */
 export type BatchHandler = (batch: ConsumedBatch) => Promise<void> | void;
 
 /** Retry of a failing handler before its record goes to the dead-letter topic. */
