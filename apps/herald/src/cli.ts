@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { corsOriginProblem } from '@herald/push';
 import { commandBench } from './command-bench.js';
 import { commandSend } from './command-send.js';
 import { commandStart } from './command-start.js';
@@ -25,6 +26,7 @@ const options = {
   rules: { type: 'string' },
   'webhook-url': { type: 'string', default: process.env.HERALD_WEBHOOK_URL },
   'webhook-secret': { type: 'string', default: process.env.HERALD_WEBHOOK_SECRET },
+  'cors-origin': { type: 'string', default: process.env.HERALD_CORS_ORIGINS },
   'log-level': { type: 'string', default: process.env.LOG_LEVEL ?? 'warn' },
   type: { type: 'string', default: 'order.created' },
   customer: { type: 'string' },
@@ -61,6 +63,19 @@ function webhookOption(
   return { webhook: { url, secret } };
 }
 
+function corsOption(value: string | undefined): { corsOrigins?: string[] } {
+  if (value === undefined) return {};
+  const origins = value
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '');
+  for (const origin of origins) {
+    const problem = corsOriginProblem(origin);
+    if (problem !== undefined) throw new CliError(`--cors-origin: ${origin} ${problem}`, 2);
+  }
+  return { corsOrigins: origins };
+}
+
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({ options, allowPositionals: true, strict: true });
   const command = values.help ? 'help' : (positionals[0] ?? 'help');
@@ -80,6 +95,7 @@ async function main(): Promise<void> {
         ...(values['cache-url'] === undefined ? {} : { cacheUrl: values['cache-url'] }),
         ...(values.rules === undefined ? {} : { rulesPath: values.rules }),
         ...webhookOption(values['webhook-url'], values['webhook-secret']),
+        ...corsOption(values['cors-origin']),
       });
     case 'send':
       return commandSend({

@@ -12,6 +12,7 @@ export interface StartCommandOptions {
   cacheUrl?: string;
   rulesPath?: string;
   webhook?: { url: string; secret: string };
+  corsOrigins?: string[];
   logLevel: string;
 }
 
@@ -34,6 +35,7 @@ export async function commandStart(options: StartCommandOptions): Promise<void> 
     ...(options.cacheUrl === undefined ? {} : { cacheUrl: options.cacheUrl }),
     ...(options.rulesPath === undefined ? {} : { rulesPath: options.rulesPath }),
     ...(options.webhook === undefined ? {} : { webhook: options.webhook }),
+    ...(options.corsOrigins === undefined ? {} : { corsOrigins: options.corsOrigins }),
   }).catch((error: unknown) => {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new CliError(

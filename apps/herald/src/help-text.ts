@@ -10,6 +10,7 @@ export function helpText(): string {
     '          [--port 8080] [--host 127.0.0.1] [--data-dir ./data] [--log-url URL]',
     '          [--cache-url URL] [--rules FILE] [--log-level warn]',
     '          [--webhook-url URL --webhook-secret SECRET]  (the webhook channel, signed HMAC-SHA256)',
+    '          [--cors-origin ORIGIN,…]  (browser origins allowed to call the inbox and SSE stream; * for any)',
     '  send    post one CRM event   [--type order.created] [--customer ID] [--data JSON] [--priority P]',
     '  tail    print a subscriber’s notifications live   [--subscriber ID | --token JWT] [--json]',
     '  bench   time events to the socket   [--events 5000] [--rate 1000] [--warmup 1000] [--concurrency 64] [--json]',

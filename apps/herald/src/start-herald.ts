@@ -8,7 +8,7 @@ import { answerErrorsAsJson, closeServer, failingChecks } from '@herald/http';
 import { createIngestApp, type IngestApp } from '@herald/ingest';
 import { CustomerProfiles } from '@herald/profiles';
 import { apiError, openApiDocument } from '@herald/protocol';
-import { createPushApp, type PushApp } from '@herald/push';
+import { assertCorsOrigins, createPushApp, type PushApp } from '@herald/push';
 import { watchRuleFile } from '@herald/rules';
 import { createSchedulerApp, type SchedulerApp } from '@herald/scheduler';
 import { openStore, type Store } from '@herald/store';
@@ -38,6 +38,8 @@ export interface StartOptions {
   throttleLimit?: number;
   /** Where every tenant's webhook channel posts, signed with `secret`. @defaultValue none */
   webhook?: { url: string; secret: string };
+  /** Browser origins allowed to call the inbox, preferences and SSE stream; `*` for any. @defaultValue none */
+  corsOrigins?: readonly string[];
   logger: Logger;
 }
 
@@ -90,6 +92,8 @@ function route(path: string, apps: { ingest: Fetch; scheduler: Fetch; push: Fetc
  */
 export async function startHerald(options: StartOptions): Promise<RunningHerald> {
   const { logger } = options;
+  // Checked before anything is opened.
+  assertCorsOrigins(options.corsOrigins ?? []);
   const dataDir = options.dataDir ?? './data';
   mkdirSync(dataDir, { recursive: true });
   const store = openStore({ path: join(dataDir, 'herald-store.db') });
@@ -122,6 +126,7 @@ export async function startHerald(options: StartOptions): Promise<RunningHerald>
     ruleSets: () => rules.current(),
     throttle: { limit: options.throttleLimit ?? 0 },
     webhookEndpoint: () => options.webhook,
+    ...(options.corsOrigins === undefined ? {} : { corsOrigins: options.corsOrigins }),
   });
   const scheduler = createSchedulerApp({
     log,

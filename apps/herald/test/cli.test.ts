@@ -175,6 +175,9 @@ describe('the herald command', () => {
     const option = herald(['start', '--colour']);
     expect(await option.exited).toBe(2);
     expect(option.output().stderr).toContain("Unknown option '--colour'");
+    const origin = herald(['start', '--cors-origin', 'http://localhost:5173,crm.example.com']);
+    expect(await origin.exited).toBe(2);
+    expect(origin.output().stderr).toContain('--cors-origin: crm.example.com is not a URL');
     const warmUp = herald(['bench', '--warmup', 'lots']);
     expect(await warmUp.exited).toBe(2);
     expect(warmUp.output().stderr).toContain('--warmup must be an integer ≥ 0, got "lots"');

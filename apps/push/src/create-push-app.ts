@@ -22,6 +22,7 @@ import { latencyRoutes } from './latency-routes.js';
 import { NotificationPipeline } from './notification-pipeline.js';
 import { preferenceRoutes } from './preference-routes.js';
 import { createPushMetrics, type PushMetrics } from './push-metrics.js';
+import { subscriberCors, subscriberRoutePaths } from './subscriber-cors.js';
 import { subscriberTokenRoutes } from './subscriber-token-routes.js';
 import { Throttle, type ThrottleOptions } from './throttle.js';
 import { toNotification } from './to-notification.js';
@@ -55,6 +56,12 @@ export interface PushDeps {
   throttle?: ThrottleOptions;
   /** @defaultValue see the gateway's options */
   gateway?: PushGatewayOptions;
+  /**
+   * Browser origins allowed to call the subscriber routes (inbox, own preferences, SSE stream)
+   * across origins, such as `https://crm.example.com`; `*` allows any. The WebSocket needs no
+   * entry: browsers open it to any origin. @defaultValue none: same origin only
+   */
+  corsOrigins?: readonly string[];
   /** The log topic events are read from. @defaultValue 'herald.events' */
   topic?: string;
   /** The consumer group. @defaultValue 'push' */
@@ -110,6 +117,8 @@ export function createPushApp(deps: PushDeps): PushApp {
   const now = deps.now ?? Date.now;
   const topic = deps.topic ?? 'herald.events';
   const group = deps.group ?? 'push';
+  // Built first: a bad origin is refused before anything is opened.
+  const allowOrigins = deps.corsOrigins?.length ? subscriberCors(deps.corsOrigins) : undefined;
   const latency = new LatencyStats({ windowMs: deps.latencyWindowMs ?? 60_000 });
   // Read at scrape time, after the gateway below exists.
   const metrics = deps.metrics ?? createPushMetrics(latency, () => gateway);
@@ -187,6 +196,9 @@ export function createPushApp(deps: PushDeps): PushApp {
   );
   // Push's own bodies (marks, token requests) are small.
   app.use('/v1/*', limitBody(65_536));
+  if (allowOrigins !== undefined) {
+    for (const path of subscriberRoutePaths) app.use(path, allowOrigins);
+  }
   app.route('/', gateway.app);
   app.route('/', subscriberTokenRoutes({ store, secret, now }));
   app.route('/', inboxRoutes({ store, gateway, secret, now }));

@@ -6,6 +6,12 @@ export { LatencyStats, latencyStages, type LatencyReport, type LatencyStage } fr
 export { createPushMetrics, type PushMetrics } from './push-metrics.js';
 export { parsePushEnv, type PushConfig } from './parse-push-env.js';
 export { quietUntil } from './quiet-hours.js';
+export {
+  assertCorsOrigins,
+  corsOriginProblem,
+  subscriberCors,
+  subscriberRoutePaths,
+} from './subscriber-cors.js';
 export { Throttle, type ThrottleOptions } from './throttle.js';
 export {
   WebhookSender,

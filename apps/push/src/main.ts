@@ -44,6 +44,7 @@ async function main(): Promise<void> {
     topic: config.HERALD_TOPIC,
     throttle: { limit: config.HERALD_PUSH_THROTTLE_LIMIT, windowMs: config.HERALD_PUSH_THROTTLE_WINDOW_MS },
     gateway: { maxQueuedFrames: config.HERALD_PUSH_MAX_QUEUED_FRAMES },
+    corsOrigins: config.HERALD_CORS_ORIGINS,
   });
 
   const server = serve({ fetch: push.app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {

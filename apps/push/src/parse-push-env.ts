@@ -1,7 +1,24 @@
 import { parseEnv, type ParsedEnv } from '@herald/http';
 import { z } from 'zod';
+import { corsOriginProblem } from './subscriber-cors.js';
 
 const integer = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
+
+/** A comma-separated list of browser origins (or `*`), each checked like `subscriberCors` does. */
+const corsOrigins = z
+  .string()
+  .default('')
+  .transform((text, context) => {
+    const origins = text
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter((origin) => origin !== '');
+    for (const origin of origins) {
+      const problem = corsOriginProblem(origin);
+      if (problem !== undefined) context.addIssue({ code: 'custom', message: `${origin} ${problem}` });
+    }
+    return origins;
+  });
 
 const envSchema = z
   .object({
@@ -18,6 +35,7 @@ const envSchema = z
     HERALD_PUSH_THROTTLE_LIMIT: integer(30),
     HERALD_PUSH_THROTTLE_WINDOW_MS: integer(60_000, 1),
     HERALD_PUSH_MAX_QUEUED_FRAMES: integer(1000, 1),
+    HERALD_CORS_ORIGINS: corsOrigins,
     HERALD_SHUTDOWN_TIMEOUT_MS: integer(10_000, 0),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })

@@ -342,3 +342,82 @@ describe('latency and metrics', () => {
     expect(metrics).toMatch(/herald_push_connections 1/);
   });
 });
+
+describe('browser origins (CORS)', () => {
+  const crm = 'https://crm.example.com';
+
+  it('lets an allowed origin call the subscriber routes, preflight and errors included', async () => {
+    await using h = await startPush({ corsOrigins: [crm] });
+    const token = await h.token('acme', 'rep-1');
+    const preflight = await fetch(`${h.url}/v1/inbox/mark`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: crm,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(crm);
+    expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
+    expect(preflight.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization');
+    for (const path of ['/v1/inbox', '/v1/inbox/unread-count', '/v1/preferences']) {
+      const answer = await call(h, path, { auth: token, headers: { origin: crm } });
+      expect(answer.status, path).toBe(200);
+      expect(answer.headers.get('access-control-allow-origin'), path).toBe(crm);
+    }
+    // A browser must be able to read a refusal, or the SDK could not tell 401 (renew the token) from a network error.
+    const refused = await call(h, '/v1/inbox', { auth: 'not-a-token', headers: { origin: crm } });
+    expect(refused.status).toBe(401);
+    expect(refused.body.error.code).toBe('unauthorized');
+    expect(refused.headers.get('access-control-allow-origin')).toBe(crm);
+    const stream = await fetch(`${h.url}/v1/stream?token=${token}`, { headers: { origin: crm } });
+    expect(stream.headers.get('access-control-allow-origin')).toBe(crm);
+    await stream.body?.cancel();
+  });
+
+  it('gives other origins and the API-key routes no CORS headers', async () => {
+    await using h = await startPush({ corsOrigins: [crm] });
+    const token = await h.token('acme', 'rep-1');
+    const other = await call(h, '/v1/inbox', { auth: token, headers: { origin: 'https://evil.example' } });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    const keyRoute = await fetch(`${h.url}/v1/subscribers/rep-1/token`, {
+      method: 'OPTIONS',
+      headers: { origin: crm, 'access-control-request-method': 'POST' },
+    });
+    expect(keyRoute.headers.get('access-control-allow-origin')).toBeNull();
+    const latency = await call(h, '/v1/stats/latency', { auth: h.apiKey('acme'), headers: { origin: crm } });
+    expect(latency.status).toBe(200);
+    expect(latency.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('sends no CORS headers without origins, and * allows any origin', async () => {
+    {
+      await using h = await startPush();
+      const answer = await call(h, '/v1/inbox', {
+        auth: await h.token('acme', 'rep-1'),
+        headers: { origin: crm },
+      });
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('access-control-allow-origin')).toBeNull();
+    }
+    await using h = await startPush({ corsOrigins: ['*'] });
+    const answer = await call(h, '/v1/inbox', {
+      auth: await h.token('acme', 'rep-1'),
+      headers: { origin: crm },
+    });
+    expect(answer.headers.get('access-control-allow-origin')).toBe('*');
+  });
+
+  it('refuses an entry that is not an origin, naming it', async () => {
+    await expect(startPush({ corsOrigins: ['https://crm.example.com/app'] })).rejects.toThrow(
+      'CORS origin "https://crm.example.com/app" has a path: an origin is scheme://host[:port]',
+    );
+    await expect(startPush({ corsOrigins: ['crm.example.com'] })).rejects.toThrow(
+      'CORS origin "crm.example.com" is not a URL',
+    );
+    await expect(startPush({ corsOrigins: ['ftp://crm.example.com'] })).rejects.toThrow(
+      'is not http or https',
+    );
+  });
+});

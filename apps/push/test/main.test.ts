@@ -37,6 +37,28 @@ describe('parsePushEnv', () => {
     });
     expect(half).toMatchObject({ ok: false, message: expect.stringContaining('go together') as string });
   });
+
+  it('reads browser origins as a comma-separated list and names one that is not an origin', () => {
+    expect(parsePushEnv({ HERALD_TOKEN_SECRET: secret })).toMatchObject({
+      config: { HERALD_CORS_ORIGINS: [] },
+    });
+    expect(
+      parsePushEnv({
+        HERALD_TOKEN_SECRET: secret,
+        HERALD_CORS_ORIGINS: 'https://crm.example.com, http://localhost:5173',
+      }),
+    ).toMatchObject({
+      config: { HERALD_CORS_ORIGINS: ['https://crm.example.com', 'http://localhost:5173'] },
+    });
+    const bad = parsePushEnv({
+      HERALD_TOKEN_SECRET: secret,
+      HERALD_CORS_ORIGINS: 'https://crm.example.com/app',
+    });
+    expect(bad).toMatchObject({ ok: false });
+    if (bad.ok) return;
+    expect(bad.message).toContain('HERALD_CORS_ORIGINS');
+    expect(bad.message).toContain('https://crm.example.com/app has a path');
+  });
 });
 
 describe('main', () => {
