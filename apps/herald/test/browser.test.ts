@@ -47,6 +47,7 @@ interface SseSource {
 interface PageGlobals {
   herald: typeof HeraldSdk;
   EventSource: new (url: string) => SseSource;
+  localStorage: HeraldSdk.HeraldStorage;
   client: HeraldSdk.HeraldClient;
   seen: string[];
   source: SseSource;
@@ -126,6 +127,39 @@ describe.skipIf(!existsSync(chromiumPath))('the client SDK in a browser on anoth
     expect(result.marked).toEqual({ updated: 1, unreadCount: 0 });
     expect(result.after).toBe(0);
     await page.evaluate(() => (globalThis as unknown as PageGlobals).client.close());
+  });
+
+  it('after a reload, resumes from the seq kept in localStorage: the missed ones, once', async () => {
+    const { page, origin } = await openPage();
+    await using herald = await startTestHerald({ corsOrigins: [origin] });
+    const connect = ({ url, token }: { url: string; token: string }) => {
+      const globals = globalThis as unknown as PageGlobals;
+      const client = globals.herald.createHeraldClient({ url, token, storage: globals.localStorage });
+      globals.client = client;
+      globals.seen = [];
+      client.on('notification', (notification) => globals.seen.push(notification.title));
+      return client.connect();
+    };
+    const target = { url: herald.url, token: herald.sampleToken };
+    await page.evaluate(connect, target);
+    await postEvent(herald, { type: 'order.created', data: { orderId: 'R-1', total: 5 } });
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).seen.length === 1);
+    await page.evaluate(() => (globalThis as unknown as PageGlobals).client.close());
+    // Closed tab, meanwhile two more orders: the reloaded page gets exactly those.
+    await postEvent(herald, { type: 'order.created', data: { orderId: 'R-2', total: 5 } });
+    await postEvent(herald, { type: 'order.created', data: { orderId: 'R-3', total: 5 } });
+    await page.reload();
+    await page.waitForFunction(() => 'herald' in globalThis);
+    await page.evaluate(connect, target);
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).seen.length >= 2);
+    // A repeat of R-1 would come with the missed ones, before connect resolves: nothing more arrives.
+    const seen = await page.evaluate(async () => {
+      const globals = globalThis as unknown as PageGlobals;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await globals.client.close();
+      return globals.seen;
+    });
+    expect(seen).toEqual(['New order #R-2', 'New order #R-3']);
   });
 
   it('renews a refused token through getToken: the browser can read the 401', async () => {
