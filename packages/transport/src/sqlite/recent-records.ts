@@ -42,12 +42,9 @@ export class RecentRecords {
   add(record: ConsumedRecord): void {
     const key = tailKey(record.topic, record.partition);
     const size = record.value.byteLength;
+    // Too big to keep: the tail before it stays readable, and the next record starts a new one.
+    if (size > this.#maxBytes) return;
     let tail = this.#tails.get(key);
-    if (size > this.#maxBytes) {
-      // Too big to keep: what came before it stays readable, nothing after it is consecutive.
-      if (tail !== undefined) this.#tails.delete(key);
-      return;
-    }
     if (tail === undefined || tail.first + tail.records.length - tail.start !== record.offset) {
       tail = { first: record.offset, records: [], start: 0, bytes: 0 };
       this.#tails.set(key, tail);
