@@ -84,13 +84,14 @@ export class PreferenceRepository {
       .returning()
       .prepare();
     const one = and(eq(preferences.tenantId, p('tenantId')), eq(preferences.recipientId, p('recipientId')));
-    // Read once per recipient of every notification: a direct statement, as drizzle's
-    // placeholder filling and row mapping cost more than SQLite's lookup.
-    this.#get = db.$client.prepare<{ tenantId: string; recipientId: string }, PreferenceRow>(
+    // Read once per recipient of every notification: a direct statement with positional
+    // parameters, as drizzle's placeholder filling and row mapping cost more than SQLite's
+    // lookup, and binding by name looks every name up on the object.
+    this.#get = db.$client.prepare<[tenantId: string, recipientId: string], PreferenceRow>(
       `SELECT tenant_id AS tenantId, recipient_id AS recipientId, opt_outs AS optOuts,
          quiet_start_minute AS quietStartMinute, quiet_end_minute AS quietEndMinute,
          quiet_timezone AS quietTimezone, updated_at AS updatedAt
-       FROM preferences WHERE tenant_id = @tenantId AND recipient_id = @recipientId`,
+       FROM preferences WHERE tenant_id = ? AND recipient_id = ?`,
     );
     this.#delete = db.delete(preferences).where(one).prepare();
   }
@@ -102,7 +103,7 @@ export class PreferenceRepository {
    * const prefs = store.preferences.get('acme', 'rep-7');
    */
   get(tenantId: string, recipientId: string): Preferences | undefined {
-    const row = this.#get.get({ tenantId, recipientId });
+    const row = this.#get.get(tenantId, recipientId);
     return row && toPreferences({ ...row, optOuts: JSON.parse(row.optOuts) as OptOut[] });
   }
 
