@@ -96,6 +96,9 @@ export async function commandStart(options: StartCommandOptions): Promise<void> 
       `    -d ${shellQuote(JSON.stringify(event))}`,
       `  pnpm herald send --url ${url}`,
       '',
+      options.corsOrigins !== undefined && options.corsOrigins.length > 0
+        ? `Browser apps on ${options.corsOrigins.join(', ')} may call the inbox API and the SSE stream.`
+        : 'A browser app on another origin needs --cors-origin ORIGIN for the inbox API (the WebSocket needs nothing).',
       `API: ${url}/openapi.json   Health: ${url}/readyz   Metrics: ${url}/metrics`,
       'Stop with Ctrl-C.',
     ].join('\n'),

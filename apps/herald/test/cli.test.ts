@@ -35,6 +35,7 @@ describe('the herald command', () => {
     const start = herald(['start', '--port', '0', '--data-dir', dataDir]);
     const url = await listening(start);
     expect(start.output().stdout).toContain('Created the development tenant "dev"');
+    expect(start.output().stdout).toContain('needs --cors-origin ORIGIN for the inbox API');
     expect(start.output().stdout).toMatch(
       /curl -sS http:\/\/127\.0\.0\.1:\d+\/v1\/events -H 'Authorization: Bearer hrld_/,
     );
@@ -82,9 +83,22 @@ describe('the herald command', () => {
     expect(await start.exited, JSON.stringify(start.output())).toBe(0);
     expect(start.output().stdout).toContain('Stopped.');
 
-    const again = herald(['start', '--port', '0', '--data-dir', dataDir]);
-    await listening(again);
+    const again = herald([
+      'start',
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+      '--cors-origin',
+      'http://localhost:5173',
+    ]);
+    const againUrl = await listening(again);
     expect(again.output().stdout).toContain('Using the development tenant "dev"');
+    expect(again.output().stdout).toContain('Browser apps on http://localhost:5173 may call the inbox API');
+    // Even a refusal carries the header, so the page can read it.
+    const refused = await fetch(`${againUrl}/v1/inbox`, { headers: { origin: 'http://localhost:5173' } });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
     again.child.kill('SIGINT');
     expect(await again.exited).toBe(0);
   }, 120_000);
