@@ -35,10 +35,7 @@ export interface ConsumedBatch {
   records: readonly ConsumedRecord[];
 }
 
-/**
- * Handles a batch; throwing (or rejecting) means "not done": the batch is retried. The embedded
- * drivers hand the same record objects to every group of a process: read them, do not modify them.
- */
+/** Handles a batch; throwing (or rejecting) means "not done": the batch is retried. */
 export type BatchHandler = (batch: ConsumedBatch) => Promise<void> | void;
 
 /** Retry of a failing handler before its record goes to the dead-letter topic. */

@@ -3,7 +3,6 @@ import type { ConsumedRecord } from '../event-log.js';
 import type { AppendRequest, LogStorage } from '../embedded/log-storage.js';
 import { TransportError } from '../transport-error.js';
 import { logSchema, logSchemaVersion } from './log-schema.js';
-import { RecentRecords } from './recent-records.js';
 import type { WalCheckpointer } from '@herald/sqlite';
 
 /** A record as the read statement returns it: columns in order, not an object per row. */
@@ -18,8 +17,7 @@ type RecordRow = [
 /**
  * Log storage in a SQLite database (WAL). Appends, commits and leases are transactions,
  * so several processes on one machine can share the file: a publisher in ingest, the
- * members of a group in two push processes. Consumers read what this process appended last
- * from memory ({@link RecentRecords}), the rest from the file.
+ * members of a group in two push processes.
  */
 export class SqliteLogStorage implements LogStorage {
   readonly #db: Database;
@@ -28,7 +26,6 @@ export class SqliteLogStorage implements LogStorage {
   readonly #appendTransaction: Transaction<(requests: readonly AppendRequest[]) => number[][]>;
 
   readonly #checkpointer: WalCheckpointer | undefined;
-  readonly #recent = new RecentRecords();
 
   constructor(db: Database, checkpointer?: WalCheckpointer) {
     this.#db = db;
@@ -74,23 +71,7 @@ export class SqliteLogStorage implements LogStorage {
   }
 
   append(requests: readonly AppendRequest[]): number[][] {
-    const offsets = this.#appendTransaction.immediate(requests);
-    // Committed: this process's consumers may now read them from memory.
-    requests.forEach(({ topic, records }, request) => {
-      const requestOffsets = offsets[request]!;
-      records.forEach(({ partition, key, value, headers, timestamp }, index) => {
-        this.#recent.add({
-          topic,
-          partition,
-          offset: requestOffsets[index]!,
-          key,
-          value,
-          headers,
-          timestamp,
-        });
-      });
-    });
-    return offsets;
+    return this.#appendTransaction.immediate(requests);
   }
 
   #appendAll(requests: readonly AppendRequest[]): number[][] {
@@ -128,8 +109,6 @@ export class SqliteLogStorage implements LogStorage {
   }
 
   read(topic: string, partition: number, fromOffset: number, maxRecords: number): ConsumedRecord[] {
-    const recent = this.#recent.read(topic, partition, fromOffset, maxRecords);
-    if (recent !== undefined) return recent;
     return this.#statements.read
       .all(topic, partition, fromOffset, maxRecords)
       .map(([offset, key, value, headers, timestamp]) => ({
@@ -203,7 +182,7 @@ export class SqliteLogStorage implements LogStorage {
   }
 
   trim(olderThan: number, activeSince: number, maxRecordsPerPartition: number | undefined): number {
-    const deleted = this.#db
+    return this.#db
       .transaction(() => {
         let deleted = 0;
         for (const { topic, partition, next_offset } of this.#statements.allPartitions.all()) {
@@ -221,9 +200,6 @@ export class SqliteLogStorage implements LogStorage {
         return deleted;
       })
       .immediate();
-    // Deleted records must not come back from memory.
-    if (deleted > 0) this.#recent.clear();
-    return deleted;
   }
 
   async close(): Promise<void> {
