@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatFieldPath } from './field-path.js';
 
 /** Every code an API error body can carry. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Every delivery channel. `email` and `sms` are accepted now and delivered once their channels ship. */
 export const channels = ['in_app', 'webhook', 'email', 'sms'] as const;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { customerUpdateSchema } from './customer-profile.js';
 import { eventIdSchema } from './event-id.js';
 import { eventTypeSchema } from './event-type.js';

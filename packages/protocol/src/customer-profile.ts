@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { epochMsSchema, subjectIdSchema } from './identifiers.js';
 import { jsonObjectSchema } from './json-object.js';
 import { localeSchema } from './locale.js';

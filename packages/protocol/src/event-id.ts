@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The characters and length of every event id, client-provided or generated. */
 export const eventIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Dotted lowercase, at least two segments: `order.created`, `ticket.sla_breached`, `reminder.due`. */
 export const eventTypePattern = /^[a-z][a-z0-9_-]*(?:\.[a-z][a-z0-9_-]*)+$/;

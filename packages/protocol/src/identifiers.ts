@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A tenant id: 1–64 characters of `A–Z a–z 0–9 . _ -`. */
 export const tenantIdSchema = z

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The canonical form of a BCP 47 language tag, or `undefined` when it is not one. POSIX-style

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeIssue } from './api-error.js';
 import { crmEventSchema, type CrmEvent } from './crm-event.js';
 import { eventIdSchema, generateEventId } from './event-id.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { apiErrorBodySchema, apiErrorStatus, type ApiErrorCode } from './api-error.js';
 import { channelSchema } from './channel.js';
 import { crmEventSchema, eventAcceptedSchema } from './crm-event.js';

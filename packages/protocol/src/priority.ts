@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Every priority, most urgent first. */
 export const priorities = ['critical', 'high', 'normal', 'low'] as const;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { cancellationKeySchema, epochMsSchema, recordRefSchema } from './identifiers.js';
 import { jsonObjectSchema } from './json-object.js';
 import { ruleIdSchema } from './notification.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { apiErrorCodes, apiErrorFromZod, type ApiErrorDetail } from './api-error.js';
 import { exactlyOneTarget, markActions, markTargetFields } from './inbox.js';
 import { subjectIdSchema } from './identifiers.js';

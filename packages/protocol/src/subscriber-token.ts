@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { subjectIdSchema, tenantIdSchema } from './identifiers.js';
 
 /** Every scope a subscriber token can grant. Without `scopes`, a token grants all of them. */
