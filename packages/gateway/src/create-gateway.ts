@@ -28,7 +28,7 @@ import {
   type FanOutMessage,
 } from './fan-out-message.js';
 import { GatewayError } from './gateway-error.js';
-import { createSseStream } from './sse-transport.js';
+import { createSseStream, reconnectLaterResponse, sseHeaders } from './sse-transport.js';
 import { tokenSecret, type TokenSecret } from './token-secret.js';
 import { verifySubscriberToken } from './verify-subscriber-token.js';
 import { createWsTransport } from './ws-transport.js';
@@ -588,7 +588,10 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   const app = new Hono();
   app.get('/v1/stream', async (c) => {
-    if (closed !== undefined) return c.json(apiError('unavailable', 'the gateway is shutting down'), 503);
+    // Not a 503: a browser's EventSource would give up for good (see reconnectLaterResponse).
+    if (closed !== undefined) {
+      return reconnectLaterResponse(closeCodes.shuttingDown, reasonOf(closeCodes.shuttingDown));
+    }
     const header = c.req.header('authorization');
     const bearer = header !== undefined && /^bearer /i.test(header) ? header.slice(7).trim() : undefined;
     const token = c.req.query('token') ?? bearer;
@@ -636,13 +639,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     sseStreams.add(entry);
     c.req.raw.signal.addEventListener('abort', gone);
     open(connection, claims, lastSeq).catch(onError);
-    return new Response(stream.body, {
-      headers: {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        'x-accel-buffering': 'no',
-      },
-    });
+    return new Response(stream.body, { headers: sseHeaders() });
   });
 
   const heartbeatTimer = setInterval(() => {

@@ -127,6 +127,8 @@ export async function eventually(check: () => boolean, timeoutMs = 5_000): Promi
 export class SseReader {
   readonly frames: { event: string; id: string | undefined; frame: ServerFrame }[] = [];
   readonly comments: string[] = [];
+  /** The `retry:` delays the stream sent, in ms. */
+  readonly retries: number[] = [];
   readonly done: Promise<void>;
   readonly #controller = new AbortController();
   #waiters: (() => void)[] = [];
@@ -179,6 +181,7 @@ export class SseReader {
       else if (line.startsWith('event: ')) event = line.slice(7);
       else if (line.startsWith('id: ')) id = line.slice(4);
       else if (line.startsWith('data: ')) data += line.slice(6);
+      else if (line.startsWith('retry: ')) this.retries.push(Number(line.slice(7)));
     }
     if (data === '') return;
     const decoded = decodeServerFrame(data);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mintSubscriberToken } from '../src/index.js';
+import { sseRetryMs } from '../src/sse-transport.js';
 import {
   eventually,
   hasResumeComplete,
@@ -123,6 +124,44 @@ describe('SSE stream', () => {
     } finally {
       reader.abort();
     }
+  });
+
+  it('opens with a reconnection delay of 1–3 s, spread at random', async () => {
+    await using server = await startGateway();
+    const delays: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const reader = await SseReader.open(`${server.base}/v1/stream?token=${await token(unique('t'), 'a')}`);
+      await reader.until(hasResumeComplete);
+      reader.abort();
+      expect(reader.retries).toHaveLength(1);
+      delays.push(reader.retries[0]!);
+    }
+    for (const delay of delays) expect(delay >= 1000 && delay < 3000, String(delay)).toBe(true);
+    expect(new Set(delays).size).toBeGreaterThan(1);
+    expect([sseRetryMs(() => 0), sseRetryMs(() => 0.9999)]).toEqual([1000, 2999]);
+  });
+
+  it('while shutting down, answers a stream that says when to come back instead of a 503', async () => {
+    const server = await startGateway();
+    const alice = await token(unique('t'), 'alice');
+    await server.gateway.close();
+    // EventSource gives up for good on any status but 200; this it reconnects from, after the delay.
+    const reader = await SseReader.open(`${server.base}/v1/stream?token=${alice}`);
+    await reader.done;
+    expect(reader.response.status).toBe(200);
+    expect(reader.response.headers.get('content-type')).toContain('text/event-stream');
+    // Not kept alive: the browser's retries would otherwise hold the closing server open.
+    expect(reader.response.headers.get('connection')).toBe('close');
+    expect(reader.retries).toHaveLength(1);
+    expect(reader.retries[0]! >= 1000 && reader.retries[0]! < 3000).toBe(true);
+    expect(reader.comments.some((line) => line.includes('4010'))).toBe(true);
+    expect(reader.frames).toEqual([]);
+    await server[Symbol.asyncDispose]();
+    // That short answer leaves later streams whole (a shared headers object once got its length).
+    await using next = await startGateway();
+    const stream = await SseReader.open(`${next.base}/v1/stream?token=${alice}`);
+    await stream.until(hasResumeComplete);
+    stream.abort();
   });
 
   it('ends the stream when the gateway closes', async () => {
