@@ -168,6 +168,49 @@ describe.skipIf(!existsSync(chromiumPath))(
       expect(seen).toEqual(['New order #R-2', 'New order #R-3']);
     });
 
+    it('the SDK reconnects by itself across a restart of Herald and gets the missed ones, once', async () => {
+      const { page, origin } = await openPage();
+      const dataDir = mkdtempSync(join(tmpdir(), 'herald-browser-'));
+      onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
+      const first = await startTestHerald({ corsOrigins: [origin], dataDir });
+      const { url, port, sampleToken } = first;
+      await page.evaluate(
+        async ({ url, token }) => {
+          const globals = globalThis as unknown as PageGlobals;
+          const client = globals.herald.createHeraldClient({
+            url,
+            token,
+            reconnect: { initialDelayMs: 100, maxDelayMs: 1000 },
+          });
+          globals.client = client;
+          globals.seen = [];
+          client.on('notification', (notification) => globals.seen.push(notification.title));
+          await client.connect();
+        },
+        { url, token: sampleToken },
+      );
+      await postEvent(first, { type: 'order.created', data: { orderId: 'W-1', total: 5 } });
+      await page.waitForFunction(() => (globalThis as unknown as PageGlobals).seen.length === 1);
+      await first.close();
+      await using second = await startTestHerald({ corsOrigins: [origin], dataDir, port });
+      await postEvent(second, { type: 'order.created', data: { orderId: 'W-2', total: 5 } });
+      await postEvent(second, { type: 'order.created', data: { orderId: 'W-3', total: 5 } });
+      await page.waitForFunction(() => (globalThis as unknown as PageGlobals).seen.length >= 3, undefined, {
+        timeout: 15_000,
+      });
+      const result = await page.evaluate(async () => {
+        const globals = globalThis as unknown as PageGlobals;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        const status = globals.client.status;
+        await globals.client.close();
+        return { seen: globals.seen, status };
+      });
+      expect(result).toEqual({
+        seen: ['New order #W-1', 'New order #W-2', 'New order #W-3'],
+        status: 'live',
+      });
+    });
+
     it('renews a refused token through getToken: the browser can read the 401', async () => {
       await using herald = await startTestHerald({ corsOrigins: ['*'] });
       const { page } = await openPage(['not-a-valid-token', herald.sampleToken]);
