@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { corsOriginProblem } from '@herald/push';
+import { readCorsOrigins } from '@herald/push';
 import { commandBench } from './command-bench.js';
 import { commandSend } from './command-send.js';
 import { commandStart } from './command-start.js';
@@ -65,15 +65,9 @@ function webhookOption(
 
 function corsOption(value: string | undefined): { corsOrigins?: string[] } {
   if (value === undefined) return {};
-  const origins = value
-    .split(',')
-    .map((origin) => origin.trim())
-    .filter((origin) => origin !== '');
-  for (const origin of origins) {
-    const problem = corsOriginProblem(origin);
-    if (problem !== undefined) throw new CliError(`--cors-origin: ${origin} ${problem}`, 2);
-  }
-  return { corsOrigins: origins };
+  const read = readCorsOrigins(value);
+  if ('problem' in read) throw new CliError(`--cors-origin: ${read.problem}`, 2);
+  return { corsOrigins: read.origins };
 }
 
 async function main(): Promise<void> {

@@ -56,6 +56,43 @@ interface PageGlobals {
   received: { id: string; title: string }[];
 }
 
+/**
+ * Run inside the page (`page.evaluate(connectSdk, …)`): an SDK client that collects the titles
+ * of what it is told in `seen`, live once this resolves. `keepSeq` keeps its seq in localStorage.
+ */
+const connectSdk = ({ url, token, keepSeq }: { url: string; token: string; keepSeq?: boolean }) => {
+  const globals = globalThis as unknown as PageGlobals;
+  const client = globals.herald.createHeraldClient({
+    url,
+    token,
+    reconnect: { initialDelayMs: 100, maxDelayMs: 1000 },
+    ...(keepSeq === true ? { storage: globals.localStorage } : {}),
+  });
+  globals.client = client;
+  globals.seen = [];
+  client.on('notification', (notification) => globals.seen.push(notification.title));
+  return client.connect();
+};
+
+/**
+ * Run inside the page: the browser's own `EventSource` on the stream, collecting notifications
+ * with their event ids in `received`; resolves once it has resumed, fails if it errs before.
+ */
+const openEventSource = ({ url, token }: { url: string; token: string }) =>
+  new Promise<void>((resolve, reject) => {
+    const globals = globalThis as unknown as PageGlobals;
+    const source = new globals.EventSource(`${url}/v1/stream?token=${encodeURIComponent(token)}`);
+    globals.source = source;
+    globals.received = [];
+    source.addEventListener('notification', (event) => {
+      const frame = JSON.parse(event.data) as { notification: { title: string } };
+      globals.received.push({ id: event.lastEventId, title: frame.notification.title });
+    });
+    source.addEventListener('resume-complete', () => resolve());
+    // After it resumed, errors are its reconnections: no longer a failure of the opening.
+    source.onerror = () => reject(new Error(`EventSource failed (readyState ${source.readyState})`));
+  });
+
 // A page, a Herald and a browser round trip each: generous beside other suites on two cores.
 describe.skipIf(!existsSync(chromiumPath))(
   'the client SDK in a browser on another origin',
@@ -100,17 +137,7 @@ describe.skipIf(!existsSync(chromiumPath))(
     it('goes live, receives an order, lists, marks it read and counts unread, from an allowed origin', async () => {
       const { page, origin } = await openPage();
       await using herald = await startTestHerald({ corsOrigins: [origin] });
-      await page.evaluate(
-        async ({ url, token }) => {
-          const globals = globalThis as unknown as PageGlobals;
-          const client = globals.herald.createHeraldClient({ url, token });
-          globals.client = client;
-          globals.seen = [];
-          client.on('notification', (notification) => globals.seen.push(notification.title));
-          await client.connect();
-        },
-        { url: herald.url, token: herald.sampleToken },
-      );
+      await page.evaluate(connectSdk, { url: herald.url, token: herald.sampleToken });
       const posted = await postEvent(herald, { type: 'order.created', data: { orderId: 'B-1', total: 5 } });
       expect(posted.status).toBe(202);
       await page.waitForFunction(() => (globalThis as unknown as PageGlobals).seen.length === 1);
@@ -138,16 +165,8 @@ describe.skipIf(!existsSync(chromiumPath))(
     it('after a reload, resumes from the seq kept in localStorage: the missed ones, once', async () => {
       const { page, origin } = await openPage();
       await using herald = await startTestHerald({ corsOrigins: [origin] });
-      const connect = ({ url, token }: { url: string; token: string }) => {
-        const globals = globalThis as unknown as PageGlobals;
-        const client = globals.herald.createHeraldClient({ url, token, storage: globals.localStorage });
-        globals.client = client;
-        globals.seen = [];
-        client.on('notification', (notification) => globals.seen.push(notification.title));
-        return client.connect();
-      };
-      const target = { url: herald.url, token: herald.sampleToken };
-      await page.evaluate(connect, target);
+      const target = { url: herald.url, token: herald.sampleToken, keepSeq: true };
+      await page.evaluate(connectSdk, target);
       await postEvent(herald, { type: 'order.created', data: { orderId: 'R-1', total: 5 } });
       await page.waitForFunction(() => (globalThis as unknown as PageGlobals).seen.length === 1);
       await page.evaluate(() => (globalThis as unknown as PageGlobals).client.close());
@@ -156,7 +175,7 @@ describe.skipIf(!existsSync(chromiumPath))(
       await postEvent(herald, { type: 'order.created', data: { orderId: 'R-3', total: 5 } });
       await page.reload();
       await page.waitForFunction(() => 'herald' in globalThis);
-      await page.evaluate(connect, target);
+      await page.evaluate(connectSdk, target);
       await page.waitForFunction(() => (globalThis as unknown as PageGlobals).seen.length >= 2);
       // A repeat of R-1 would come with the missed ones, before connect resolves: nothing more arrives.
       const seen = await page.evaluate(async () => {
@@ -174,21 +193,7 @@ describe.skipIf(!existsSync(chromiumPath))(
       onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
       const first = await startTestHerald({ corsOrigins: [origin], dataDir });
       const { url, port, sampleToken } = first;
-      await page.evaluate(
-        async ({ url, token }) => {
-          const globals = globalThis as unknown as PageGlobals;
-          const client = globals.herald.createHeraldClient({
-            url,
-            token,
-            reconnect: { initialDelayMs: 100, maxDelayMs: 1000 },
-          });
-          globals.client = client;
-          globals.seen = [];
-          client.on('notification', (notification) => globals.seen.push(notification.title));
-          await client.connect();
-        },
-        { url, token: sampleToken },
-      );
+      await page.evaluate(connectSdk, { url, token: sampleToken });
       await postEvent(first, { type: 'order.created', data: { orderId: 'W-1', total: 5 } });
       await page.waitForFunction(() => (globalThis as unknown as PageGlobals).seen.length === 1);
       await first.close();
@@ -230,22 +235,7 @@ describe.skipIf(!existsSync(chromiumPath))(
     it('streams over SSE (EventSource) from an allowed origin, with the sequence as the event id', async () => {
       const { page, origin } = await openPage();
       await using herald = await startTestHerald({ corsOrigins: [origin] });
-      await page.evaluate(
-        ({ url, token }) =>
-          new Promise<void>((resolve, reject) => {
-            const globals = globalThis as unknown as PageGlobals;
-            const source = new globals.EventSource(`${url}/v1/stream?token=${encodeURIComponent(token)}`);
-            globals.source = source;
-            globals.received = [];
-            source.addEventListener('notification', (event) => {
-              const frame = JSON.parse(event.data) as { notification: { title: string } };
-              globals.received.push({ id: event.lastEventId, title: frame.notification.title });
-            });
-            source.addEventListener('resume-complete', () => resolve());
-            source.onerror = () => reject(new Error(`EventSource failed (readyState ${source.readyState})`));
-          }),
-        { url: herald.url, token: herald.sampleToken },
-      );
+      await page.evaluate(openEventSource, { url: herald.url, token: herald.sampleToken });
       expect(
         (await postEvent(herald, { type: 'order.created', data: { orderId: 'S-1', total: 5 } })).status,
       ).toBe(202);
@@ -264,22 +254,8 @@ describe.skipIf(!existsSync(chromiumPath))(
       onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
       const first = await startTestHerald({ corsOrigins: [origin], dataDir });
       const { url, port, sampleToken } = first;
-      await page.evaluate(
-        ({ url, token }) =>
-          new Promise<void>((resolve) => {
-            const globals = globalThis as unknown as PageGlobals;
-            // The browser's own reconnection, nothing of the SDK: it sends Last-Event-ID by itself.
-            const source = new globals.EventSource(`${url}/v1/stream?token=${encodeURIComponent(token)}`);
-            globals.source = source;
-            globals.received = [];
-            source.addEventListener('notification', (event) => {
-              const frame = JSON.parse(event.data) as { notification: { title: string } };
-              globals.received.push({ id: event.lastEventId, title: frame.notification.title });
-            });
-            source.addEventListener('resume-complete', () => resolve());
-          }),
-        { url, token: sampleToken },
-      );
+      // The browser's own reconnection, nothing of the SDK: it sends Last-Event-ID by itself.
+      await page.evaluate(openEventSource, { url, token: sampleToken });
       expect(
         (await postEvent(first, { type: 'order.created', data: { orderId: 'E-1', total: 5 } })).status,
       ).toBe(202);

@@ -9,6 +9,7 @@ export { quietUntil } from './quiet-hours.js';
 export {
   assertCorsOrigins,
   corsOriginProblem,
+  readCorsOrigins,
   subscriberCors,
   subscriberRoutePaths,
 } from './subscriber-cors.js';

@@ -1,6 +1,6 @@
 import { parseEnv, type ParsedEnv } from '@herald/http';
 import { z } from 'zod';
-import { corsOriginProblem } from './subscriber-cors.js';
+import { readCorsOrigins } from './subscriber-cors.js';
 
 const integer = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
 
@@ -9,15 +9,12 @@ const corsOrigins = z
   .string()
   .default('')
   .transform((text, context) => {
-    const origins = text
-      .split(',')
-      .map((origin) => origin.trim())
-      .filter((origin) => origin !== '');
-    for (const origin of origins) {
-      const problem = corsOriginProblem(origin);
-      if (problem !== undefined) context.addIssue({ code: 'custom', message: `${origin} ${problem}` });
+    const read = readCorsOrigins(text);
+    if ('problem' in read) {
+      context.addIssue({ code: 'custom', message: read.problem });
+      return z.NEVER;
     }
-    return origins;
+    return read.origins;
   });
 
 const envSchema = z

@@ -34,6 +34,25 @@ export function corsOriginProblem(origin: string): string | undefined {
 }
 
 /**
+ * The origins of a comma-separated list (`HERALD_CORS_ORIGINS`, `--cors-origin`), or what is
+ * wrong with the first entry that is not one (`"crm.example.com is not a URL: …"`).
+ *
+ * @example
+ * readCorsOrigins('https://crm.example.com, http://localhost:5173') // { origins: [both] }
+ */
+export function readCorsOrigins(text: string): { origins: string[] } | { problem: string } {
+  const origins = text
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '');
+  for (const origin of origins) {
+    const problem = corsOriginProblem(origin);
+    if (problem !== undefined) return { problem: `${origin} ${problem}` };
+  }
+  return { origins };
+}
+
+/**
  * Throws a `RangeError` naming the first entry of `origins` that is not an origin.
  *
  * @example
