@@ -26,9 +26,9 @@ export function corsOriginProblem(origin: string): string | undefined {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'is not http or https';
   if (url.origin !== origin) {
-    return url.origin === 'null' || !origin.startsWith(url.origin)
-      ? `is not written as an origin (${url.origin})`
-      : 'has a path: an origin is scheme://host[:port]';
+    return origin.startsWith(url.origin)
+      ? 'has a path: an origin is scheme://host[:port]'
+      : `is not written as an origin (${url.origin})`;
   }
   return undefined;
 }

@@ -52,7 +52,7 @@ export interface SseStream {
 /**
  * An SSE body stream whose queue is bounded in bytes: the server reads it only as fast as the
  * client takes it, so `desiredSize` is the backpressure signal. It opens with the `retry` delay
- * (`retryMs`, 1–3 s at random by default).
+ * ({@link sseRetryMs}).
  *
  * `destroy` cuts the underlying response (a slow reader is dropped at once, its buffers with it);
  * without it, the stream errors, which the server reports as a failed response.
@@ -64,7 +64,6 @@ export function createSseStream(
   maxBufferedBytes: number,
   onCancel: () => void,
   destroy?: () => void,
-  retryMs: number = sseRetryMs(),
 ): SseStream {
   const encoder = new TextEncoder();
   let controller!: ReadableStreamDefaultController<Uint8Array>;
@@ -75,7 +74,7 @@ export function createSseStream(
       start(c) {
         controller = c;
         // First, so a browser reconnects after this delay whenever the stream ends.
-        c.enqueue(encoder.encode(`retry: ${retryMs}\n\n`));
+        c.enqueue(encoder.encode(`retry: ${sseRetryMs()}\n\n`));
       },
       pull() {
         const listener = drained;
