@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine for the test suite and runs it: the workspace, the Debian
 # packages the tests drive (kcat, a second Kafka client; Chromium, a real browser for the
-# client SDK), and a local Redis server.
+# client SDK; nginx, the proxy of docs/nginx), and a local Redis server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,7 +20,7 @@ apt_install() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
   fi
 }
-apt_install kcat redis-server chromium
+apt_install kcat redis-server chromium nginx-light
 
 if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   echo "› starting redis-server on 127.0.0.1:6379"

@@ -1,309 +1,191 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
-import type * as HeraldSdk from '@herald/client';
-import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import {
+  connectSdk,
+  hasChromium,
+  openBrowserPages,
+  openEventSource,
+  type BrowserPages,
+  type PageGlobals,
+} from './browser-page.js';
 import { postEvent, startTestHerald } from './harness.js';
 
-// Debian's package; `scripts/test.sh` installs it.
-const chromiumPath = process.env.HERALD_CHROMIUM ?? '/usr/bin/chromium';
-const appDir = fileURLToPath(new URL('..', import.meta.url));
-
-/**
- * A web app's page on an origin of its own: it serves the SDK bundled for browsers and, as a
- * CRM backend would, hands out subscriber tokens from `/token` (the next of `tokens`).
- */
-async function servePage(bundle: string, tokens: string[]): Promise<{ server: Server; origin: string }> {
-  const server = createServer((request, response) => {
-    if (request.url === '/herald-client.js') {
-      response.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
-    } else if (request.url === '/token') {
-      response.writeHead(200, { 'content-type': 'text/plain' }).end(tokens.shift() ?? 'no-more-tokens');
-    } else {
-      response
-        .writeHead(200, { 'content-type': 'text/html' })
-        .end(
-          '<!doctype html><title>CRM</title><script type="module">' +
-            "import * as herald from '/herald-client.js'; window.herald = herald;</script>",
-        );
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
-
-/** The browser's `EventSource`, as far as the SSE test uses it (this package has no DOM types). */
-interface SseSource {
-  addEventListener(type: string, listener: (event: { data: string; lastEventId: string }) => void): void;
-  onerror: (() => void) | null;
-  readyState: number;
-  close(): void;
-}
-
-/** The page's globals: the SDK it imported, the browser's `EventSource`, what a test keeps there. */
-interface PageGlobals {
-  herald: typeof HeraldSdk;
-  EventSource: new (url: string) => SseSource;
-  localStorage: HeraldSdk.HeraldStorage;
-  client: HeraldSdk.HeraldClient;
-  seen: string[];
-  source: SseSource;
-  received: { id: string; title: string }[];
-}
-
-/**
- * Run inside the page (`page.evaluate(connectSdk, …)`): an SDK client that collects the titles
- * of what it is told in `seen`, live once this resolves. `keepSeq` keeps its seq in localStorage.
- */
-const connectSdk = ({ url, token, keepSeq }: { url: string; token: string; keepSeq?: boolean }) => {
-  const globals = globalThis as unknown as PageGlobals;
-  const client = globals.herald.createHeraldClient({
-    url,
-    token,
-    reconnect: { initialDelayMs: 100, maxDelayMs: 1000 },
-    ...(keepSeq === true ? { storage: globals.localStorage } : {}),
-  });
-  globals.client = client;
-  globals.seen = [];
-  client.on('notification', (notification) => globals.seen.push(notification.title));
-  return client.connect();
-};
-
-/**
- * Run inside the page: the browser's own `EventSource` on the stream, collecting notifications
- * with their event ids in `received`; resolves once it has resumed, fails if it errs before.
- */
-const openEventSource = ({ url, token }: { url: string; token: string }) =>
-  new Promise<void>((resolve, reject) => {
-    const globals = globalThis as unknown as PageGlobals;
-    const source = new globals.EventSource(`${url}/v1/stream?token=${encodeURIComponent(token)}`);
-    globals.source = source;
-    globals.received = [];
-    source.addEventListener('notification', (event) => {
-      const frame = JSON.parse(event.data) as { notification: { title: string } };
-      globals.received.push({ id: event.lastEventId, title: frame.notification.title });
-    });
-    source.addEventListener('resume-complete', () => resolve());
-    // After it resumed, errors are its reconnections: no longer a failure of the opening.
-    source.onerror = () => reject(new Error(`EventSource failed (readyState ${source.readyState})`));
-  });
-
 // A page, a Herald and a browser round trip each: generous beside other suites on two cores.
-describe.skipIf(!existsSync(chromiumPath))(
-  'the client SDK in a browser on another origin',
-  { timeout: 30_000 },
-  () => {
-    let browser: Browser;
-    let bundle: string;
-    const servers: Server[] = [];
+describe.skipIf(!hasChromium)('the client SDK in a browser on another origin', { timeout: 30_000 }, () => {
+  let pages: BrowserPages;
+  beforeAll(async () => {
+    pages = await openBrowserPages();
+  }, 60_000);
+  afterAll(() => pages?.close());
+  const openPage = (tokens?: string[]) => pages.open(tokens);
 
-    beforeAll(async () => {
-      // The SDK as a web app's bundler would take it: the package entry, for the browser platform.
-      const built = await build({
-        stdin: { contents: "export * from '@herald/client';", resolveDir: appDir, loader: 'ts' },
-        bundle: true,
-        format: 'esm',
-        platform: 'browser',
-        conditions: ['@herald/source'],
-        write: false,
-        logLevel: 'silent',
-      });
-      bundle = built.outputFiles[0]!.text;
-      browser = await chromium.launch({
-        executablePath: chromiumPath,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-      });
-    }, 60_000);
-
-    afterAll(async () => {
-      await browser?.close();
-      for (const server of servers) server.close();
+  it('goes live, receives an order, lists, marks it read and counts unread, from an allowed origin', async () => {
+    const { page, origin } = await openPage();
+    await using herald = await startTestHerald({ corsOrigins: [origin] });
+    await page.evaluate(connectSdk, { url: herald.url, token: herald.sampleToken });
+    const posted = await postEvent(herald, { type: 'order.created', data: { orderId: 'B-1', total: 5 } });
+    expect(posted.status).toBe(202);
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).seen.length === 1);
+    const result = await page.evaluate(async () => {
+      const { client, seen } = globalThis as unknown as PageGlobals;
+      const before = await client.unreadCount();
+      const { items } = await client.list({ limit: 10 });
+      const marked = await client.mark('read', [items[0]!.id]);
+      return {
+        seen,
+        before,
+        titles: items.map((item) => item.title),
+        marked,
+        after: await client.unreadCount(),
+      };
     });
+    expect(result.seen).toEqual(['New order #B-1']);
+    expect(result.titles).toEqual(['New order #B-1']);
+    expect(result.before).toBe(1);
+    expect(result.marked).toEqual({ updated: 1, unreadCount: 0 });
+    expect(result.after).toBe(0);
+    await page.evaluate(() => (globalThis as unknown as PageGlobals).client.close());
+  });
 
-    async function openPage(tokens: string[] = []): Promise<{ page: Page; origin: string }> {
-      const { server, origin } = await servePage(bundle, tokens);
-      servers.push(server);
-      const page = await browser.newPage();
-      await page.goto(origin);
-      await page.waitForFunction(() => 'herald' in globalThis);
-      return { page, origin };
-    }
-
-    it('goes live, receives an order, lists, marks it read and counts unread, from an allowed origin', async () => {
-      const { page, origin } = await openPage();
-      await using herald = await startTestHerald({ corsOrigins: [origin] });
-      await page.evaluate(connectSdk, { url: herald.url, token: herald.sampleToken });
-      const posted = await postEvent(herald, { type: 'order.created', data: { orderId: 'B-1', total: 5 } });
-      expect(posted.status).toBe(202);
-      await page.waitForFunction(() => (globalThis as unknown as PageGlobals).seen.length === 1);
-      const result = await page.evaluate(async () => {
-        const { client, seen } = globalThis as unknown as PageGlobals;
-        const before = await client.unreadCount();
-        const { items } = await client.list({ limit: 10 });
-        const marked = await client.mark('read', [items[0]!.id]);
-        return {
-          seen,
-          before,
-          titles: items.map((item) => item.title),
-          marked,
-          after: await client.unreadCount(),
-        };
-      });
-      expect(result.seen).toEqual(['New order #B-1']);
-      expect(result.titles).toEqual(['New order #B-1']);
-      expect(result.before).toBe(1);
-      expect(result.marked).toEqual({ updated: 1, unreadCount: 0 });
-      expect(result.after).toBe(0);
-      await page.evaluate(() => (globalThis as unknown as PageGlobals).client.close());
+  it('after a reload, resumes from the seq kept in localStorage: the missed ones, once', async () => {
+    const { page, origin } = await openPage();
+    await using herald = await startTestHerald({ corsOrigins: [origin] });
+    const target = { url: herald.url, token: herald.sampleToken, keepSeq: true };
+    await page.evaluate(connectSdk, target);
+    await postEvent(herald, { type: 'order.created', data: { orderId: 'R-1', total: 5 } });
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).seen.length === 1);
+    await page.evaluate(() => (globalThis as unknown as PageGlobals).client.close());
+    // Closed tab, meanwhile two more orders: the reloaded page gets exactly those.
+    await postEvent(herald, { type: 'order.created', data: { orderId: 'R-2', total: 5 } });
+    await postEvent(herald, { type: 'order.created', data: { orderId: 'R-3', total: 5 } });
+    await page.reload();
+    await page.waitForFunction(() => 'herald' in globalThis);
+    await page.evaluate(connectSdk, target);
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).seen.length >= 2);
+    // A repeat of R-1 would come with the missed ones, before connect resolves: nothing more arrives.
+    const seen = await page.evaluate(async () => {
+      const globals = globalThis as unknown as PageGlobals;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await globals.client.close();
+      return globals.seen;
     });
+    expect(seen).toEqual(['New order #R-2', 'New order #R-3']);
+  });
 
-    it('after a reload, resumes from the seq kept in localStorage: the missed ones, once', async () => {
-      const { page, origin } = await openPage();
-      await using herald = await startTestHerald({ corsOrigins: [origin] });
-      const target = { url: herald.url, token: herald.sampleToken, keepSeq: true };
-      await page.evaluate(connectSdk, target);
-      await postEvent(herald, { type: 'order.created', data: { orderId: 'R-1', total: 5 } });
-      await page.waitForFunction(() => (globalThis as unknown as PageGlobals).seen.length === 1);
-      await page.evaluate(() => (globalThis as unknown as PageGlobals).client.close());
-      // Closed tab, meanwhile two more orders: the reloaded page gets exactly those.
-      await postEvent(herald, { type: 'order.created', data: { orderId: 'R-2', total: 5 } });
-      await postEvent(herald, { type: 'order.created', data: { orderId: 'R-3', total: 5 } });
-      await page.reload();
-      await page.waitForFunction(() => 'herald' in globalThis);
-      await page.evaluate(connectSdk, target);
-      await page.waitForFunction(() => (globalThis as unknown as PageGlobals).seen.length >= 2);
-      // A repeat of R-1 would come with the missed ones, before connect resolves: nothing more arrives.
-      const seen = await page.evaluate(async () => {
-        const globals = globalThis as unknown as PageGlobals;
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        await globals.client.close();
-        return globals.seen;
-      });
-      expect(seen).toEqual(['New order #R-2', 'New order #R-3']);
+  it('the SDK reconnects by itself across a restart of Herald and gets the missed ones, once', async () => {
+    const { page, origin } = await openPage();
+    const dataDir = mkdtempSync(join(tmpdir(), 'herald-browser-'));
+    onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
+    const first = await startTestHerald({ corsOrigins: [origin], dataDir });
+    const { url, port, sampleToken } = first;
+    await page.evaluate(connectSdk, { url, token: sampleToken });
+    await postEvent(first, { type: 'order.created', data: { orderId: 'W-1', total: 5 } });
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).seen.length === 1);
+    await first.close();
+    await using second = await startTestHerald({ corsOrigins: [origin], dataDir, port });
+    await postEvent(second, { type: 'order.created', data: { orderId: 'W-2', total: 5 } });
+    await postEvent(second, { type: 'order.created', data: { orderId: 'W-3', total: 5 } });
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).seen.length >= 3, undefined, {
+      timeout: 15_000,
     });
-
-    it('the SDK reconnects by itself across a restart of Herald and gets the missed ones, once', async () => {
-      const { page, origin } = await openPage();
-      const dataDir = mkdtempSync(join(tmpdir(), 'herald-browser-'));
-      onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
-      const first = await startTestHerald({ corsOrigins: [origin], dataDir });
-      const { url, port, sampleToken } = first;
-      await page.evaluate(connectSdk, { url, token: sampleToken });
-      await postEvent(first, { type: 'order.created', data: { orderId: 'W-1', total: 5 } });
-      await page.waitForFunction(() => (globalThis as unknown as PageGlobals).seen.length === 1);
-      await first.close();
-      await using second = await startTestHerald({ corsOrigins: [origin], dataDir, port });
-      await postEvent(second, { type: 'order.created', data: { orderId: 'W-2', total: 5 } });
-      await postEvent(second, { type: 'order.created', data: { orderId: 'W-3', total: 5 } });
-      await page.waitForFunction(() => (globalThis as unknown as PageGlobals).seen.length >= 3, undefined, {
-        timeout: 15_000,
-      });
-      const result = await page.evaluate(async () => {
-        const globals = globalThis as unknown as PageGlobals;
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        const status = globals.client.status;
-        await globals.client.close();
-        return { seen: globals.seen, status };
-      });
-      expect(result).toEqual({
-        seen: ['New order #W-1', 'New order #W-2', 'New order #W-3'],
-        status: 'live',
-      });
+    const result = await page.evaluate(async () => {
+      const globals = globalThis as unknown as PageGlobals;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const status = globals.client.status;
+      await globals.client.close();
+      return { seen: globals.seen, status };
     });
+    expect(result).toEqual({
+      seen: ['New order #W-1', 'New order #W-2', 'New order #W-3'],
+      status: 'live',
+    });
+  });
 
-    it('renews a refused token through getToken: the browser can read the 401', async () => {
-      await using herald = await startTestHerald({ corsOrigins: ['*'] });
-      const { page } = await openPage(['not-a-valid-token', herald.sampleToken]);
-      const result = await page.evaluate(async (url) => {
-        const { createHeraldClient } = (globalThis as unknown as PageGlobals).herald;
-        const client = createHeraldClient({
-          url,
-          getToken: () => fetch('/token').then((answer) => answer.text()),
-        });
-        const count = await client.unreadCount();
+  it('renews a refused token through getToken: the browser can read the 401', async () => {
+    await using herald = await startTestHerald({ corsOrigins: ['*'] });
+    const { page } = await openPage(['not-a-valid-token', herald.sampleToken]);
+    const result = await page.evaluate(async (url) => {
+      const { createHeraldClient } = (globalThis as unknown as PageGlobals).herald;
+      const client = createHeraldClient({
+        url,
+        getToken: () => fetch('/token').then((answer) => answer.text()),
+      });
+      const count = await client.unreadCount();
+      await client.close();
+      return count;
+    }, herald.url);
+    expect(result).toBe(0);
+  });
+
+  it('streams over SSE (EventSource) from an allowed origin, with the sequence as the event id', async () => {
+    const { page, origin } = await openPage();
+    await using herald = await startTestHerald({ corsOrigins: [origin] });
+    await page.evaluate(openEventSource, { url: herald.url, token: herald.sampleToken });
+    expect(
+      (await postEvent(herald, { type: 'order.created', data: { orderId: 'S-1', total: 5 } })).status,
+    ).toBe(202);
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).received.length === 1);
+    const received = await page.evaluate(() => {
+      const { source, received } = globalThis as unknown as PageGlobals;
+      source.close();
+      return received;
+    });
+    expect(received).toEqual([{ id: '1', title: 'New order #S-1' }]);
+  });
+
+  it('EventSource comes back after a restart with its Last-Event-ID: the missed ones, once', async () => {
+    const { page, origin } = await openPage();
+    const dataDir = mkdtempSync(join(tmpdir(), 'herald-browser-'));
+    onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
+    const first = await startTestHerald({ corsOrigins: [origin], dataDir });
+    const { url, port, sampleToken } = first;
+    // The browser's own reconnection, nothing of the SDK: it sends Last-Event-ID by itself.
+    await page.evaluate(openEventSource, { url, token: sampleToken });
+    expect(
+      (await postEvent(first, { type: 'order.created', data: { orderId: 'E-1', total: 5 } })).status,
+    ).toBe(202);
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).received.length === 1);
+    await first.close();
+    // Same port and files; the orders land in the inbox while the browser waits to reconnect.
+    await using second = await startTestHerald({ corsOrigins: [origin], dataDir, port });
+    await postEvent(second, { type: 'order.created', data: { orderId: 'E-2', total: 5 } });
+    await postEvent(second, { type: 'order.created', data: { orderId: 'E-3', total: 5 } });
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).received.length >= 3, undefined, {
+      timeout: 15_000,
+    });
+    const received = await page.evaluate(async () => {
+      const globals = globalThis as unknown as PageGlobals;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      globals.source.close();
+      return globals.received;
+    });
+    expect(received).toEqual([
+      { id: '1', title: 'New order #E-1' },
+      { id: '2', title: 'New order #E-2' },
+      { id: '3', title: 'New order #E-3' },
+    ]);
+  }, 30_000);
+
+  it('without the origin allowed, the socket still goes live but the browser refuses the inbox calls', async () => {
+    await using herald = await startTestHerald();
+    const { page } = await openPage();
+    const result = await page.evaluate(
+      async ({ url, token }) => {
+        const { createHeraldClient, HeraldClientError } = (globalThis as unknown as PageGlobals).herald;
+        const client = createHeraldClient({ url, token });
+        await client.connect();
+        const status = client.status;
+        const error = await client.list().then(
+          () => undefined,
+          (thrown: unknown) => (HeraldClientError.isInstance(thrown) ? thrown.code : String(thrown)),
+        );
         await client.close();
-        return count;
-      }, herald.url);
-      expect(result).toBe(0);
-    });
-
-    it('streams over SSE (EventSource) from an allowed origin, with the sequence as the event id', async () => {
-      const { page, origin } = await openPage();
-      await using herald = await startTestHerald({ corsOrigins: [origin] });
-      await page.evaluate(openEventSource, { url: herald.url, token: herald.sampleToken });
-      expect(
-        (await postEvent(herald, { type: 'order.created', data: { orderId: 'S-1', total: 5 } })).status,
-      ).toBe(202);
-      await page.waitForFunction(() => (globalThis as unknown as PageGlobals).received.length === 1);
-      const received = await page.evaluate(() => {
-        const { source, received } = globalThis as unknown as PageGlobals;
-        source.close();
-        return received;
-      });
-      expect(received).toEqual([{ id: '1', title: 'New order #S-1' }]);
-    });
-
-    it('EventSource comes back after a restart with its Last-Event-ID: the missed ones, once', async () => {
-      const { page, origin } = await openPage();
-      const dataDir = mkdtempSync(join(tmpdir(), 'herald-browser-'));
-      onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
-      const first = await startTestHerald({ corsOrigins: [origin], dataDir });
-      const { url, port, sampleToken } = first;
-      // The browser's own reconnection, nothing of the SDK: it sends Last-Event-ID by itself.
-      await page.evaluate(openEventSource, { url, token: sampleToken });
-      expect(
-        (await postEvent(first, { type: 'order.created', data: { orderId: 'E-1', total: 5 } })).status,
-      ).toBe(202);
-      await page.waitForFunction(() => (globalThis as unknown as PageGlobals).received.length === 1);
-      await first.close();
-      // Same port and files; the orders land in the inbox while the browser waits to reconnect.
-      await using second = await startTestHerald({ corsOrigins: [origin], dataDir, port });
-      await postEvent(second, { type: 'order.created', data: { orderId: 'E-2', total: 5 } });
-      await postEvent(second, { type: 'order.created', data: { orderId: 'E-3', total: 5 } });
-      await page.waitForFunction(
-        () => (globalThis as unknown as PageGlobals).received.length >= 3,
-        undefined,
-        {
-          timeout: 15_000,
-        },
-      );
-      const received = await page.evaluate(async () => {
-        const globals = globalThis as unknown as PageGlobals;
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        globals.source.close();
-        return globals.received;
-      });
-      expect(received).toEqual([
-        { id: '1', title: 'New order #E-1' },
-        { id: '2', title: 'New order #E-2' },
-        { id: '3', title: 'New order #E-3' },
-      ]);
-    }, 30_000);
-
-    it('without the origin allowed, the socket still goes live but the browser refuses the inbox calls', async () => {
-      await using herald = await startTestHerald();
-      const { page } = await openPage();
-      const result = await page.evaluate(
-        async ({ url, token }) => {
-          const { createHeraldClient, HeraldClientError } = (globalThis as unknown as PageGlobals).herald;
-          const client = createHeraldClient({ url, token });
-          await client.connect();
-          const status = client.status;
-          const error = await client.list().then(
-            () => undefined,
-            (thrown: unknown) => (HeraldClientError.isInstance(thrown) ? thrown.code : String(thrown)),
-          );
-          await client.close();
-          return { status, error };
-        },
-        { url: herald.url, token: herald.sampleToken },
-      );
-      expect(result).toEqual({ status: 'live', error: 'network' });
-    });
-  },
-);
+        return { status, error };
+      },
+      { url: herald.url, token: herald.sampleToken },
+    );
+    expect(result).toEqual({ status: 'live', error: 'network' });
+  });
+});
