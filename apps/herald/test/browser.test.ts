@@ -103,6 +103,43 @@ describe.skipIf(!hasChromium)('the client SDK in a browser on another origin', {
     });
   });
 
+  it('two pages of one person: what one marks read, the other is told, with the new unread count', async () => {
+    // Two pages of the same person, say the CRM and its mobile web view.
+    const { page: first } = await openPage();
+    const { page: second } = await openPage();
+    await using herald = await startTestHerald({ corsOrigins: ['*'] });
+    const target = { url: herald.url, token: herald.sampleToken };
+    for (const tab of [first, second]) {
+      await tab.evaluate(connectSdk, target);
+      await tab.evaluate(() => {
+        const globals = globalThis as unknown as PageGlobals & { changes: string[] };
+        globals.changes = [];
+        globals.client.on('state', ({ action, ids, unreadCount }) =>
+          globals.changes.push(`${action} ${ids?.length ?? 0}, unread ${unreadCount}`),
+        );
+      });
+    }
+    await postEvent(herald, { type: 'order.created', data: { orderId: 'T-1', total: 5 } });
+    for (const tab of [first, second]) {
+      await tab.waitForFunction(() => (globalThis as unknown as PageGlobals).seen.length === 1);
+    }
+    await first.evaluate(async () => {
+      const { client } = globalThis as unknown as PageGlobals;
+      const { items } = await client.list();
+      await client.mark('read', [items[0]!.id]);
+    });
+    await second.waitForFunction(() => (globalThis as unknown as { changes: string[] }).changes.length > 0);
+    const changes = await second.evaluate(async () => {
+      const globals = globalThis as unknown as PageGlobals & { changes: string[] };
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await globals.client.close();
+      return globals.changes;
+    });
+    // With the count the server has after the mark.
+    expect(changes).toEqual(['read 1, unread 0']);
+    await first.evaluate(() => (globalThis as unknown as PageGlobals).client.close());
+  });
+
   it('renews a refused token through getToken: the browser can read the 401', async () => {
     await using herald = await startTestHerald({ corsOrigins: ['*'] });
     const { page } = await openPage(['not-a-valid-token', herald.sampleToken]);
