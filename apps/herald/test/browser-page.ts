@@ -1,3 +1,5 @@
+// What the browser tests (browser.test.ts, nginx.test.ts) share: headless Chromium with pages of
+// a web app that has the SDK bundled, and the functions they run inside those pages.
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -36,7 +38,7 @@ async function servePage(bundle: string, tokens: string[]): Promise<{ server: Se
   return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-/** The browser's `EventSource`, as far as the SSE test uses it (this package has no DOM types). */
+/** The browser's `EventSource`, as far as the tests use it (this package has no DOM types). */
 interface SseSource {
   addEventListener(type: string, listener: (event: { data: string; lastEventId: string }) => void): void;
   onerror: (() => void) | null;
