@@ -94,6 +94,39 @@ export const openEventSource = ({ url, token }: { url: string; token: string }) 
     source.onerror = () => reject(new Error(`EventSource failed (readyState ${source.readyState})`));
   });
 
+/**
+ * Waits until the page's SDK client has been told `count` notifications, then, after a moment
+ * in which a repeat would have come, closes it and returns their titles and its last status.
+ */
+export async function seenOnceSettled(
+  page: Page,
+  count: number,
+): Promise<{ seen: string[]; status: HeraldSdk.HeraldClientStatus }> {
+  await page.waitForFunction((n) => (globalThis as unknown as PageGlobals).seen.length >= n, count, {
+    timeout: 15_000,
+  });
+  return page.evaluate(async () => {
+    const globals = globalThis as unknown as PageGlobals;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const status = globals.client.status;
+    await globals.client.close();
+    return { seen: globals.seen, status };
+  });
+}
+
+/** The same for the page's `EventSource`: what it received, with event ids, once settled. */
+export async function receivedOnceSettled(page: Page, count: number): Promise<PageGlobals['received']> {
+  await page.waitForFunction((n) => (globalThis as unknown as PageGlobals).received.length >= n, count, {
+    timeout: 15_000,
+  });
+  return page.evaluate(async () => {
+    const globals = globalThis as unknown as PageGlobals;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    globals.source.close();
+    return globals.received;
+  });
+}
+
 /** Headless Chromium with pages of a web app that has the SDK bundled, as in `openBrowserPages`. */
 export interface BrowserPages {
   /** A new page of a new web app's origin; `tokens` are what its `/token` hands out, in turn. */

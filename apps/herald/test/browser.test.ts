@@ -7,6 +7,8 @@ import {
   hasChromium,
   openBrowserPages,
   openEventSource,
+  receivedOnceSettled,
+  seenOnceSettled,
   type BrowserPages,
   type PageGlobals,
 } from './browser-page.js';
@@ -63,14 +65,8 @@ describe.skipIf(!hasChromium)('the client SDK in a browser on another origin', {
     await page.reload();
     await page.waitForFunction(() => 'herald' in globalThis);
     await page.evaluate(connectSdk, target);
-    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).seen.length >= 2);
     // A repeat of R-1 would come with the missed ones, before connect resolves: nothing more arrives.
-    const seen = await page.evaluate(async () => {
-      const globals = globalThis as unknown as PageGlobals;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      await globals.client.close();
-      return globals.seen;
-    });
+    const { seen } = await seenOnceSettled(page, 2);
     expect(seen).toEqual(['New order #R-2', 'New order #R-3']);
   });
 
@@ -87,17 +83,7 @@ describe.skipIf(!hasChromium)('the client SDK in a browser on another origin', {
     await using second = await startTestHerald({ corsOrigins: [origin], dataDir, port });
     await postEvent(second, { type: 'order.created', data: { orderId: 'W-2', total: 5 } });
     await postEvent(second, { type: 'order.created', data: { orderId: 'W-3', total: 5 } });
-    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).seen.length >= 3, undefined, {
-      timeout: 15_000,
-    });
-    const result = await page.evaluate(async () => {
-      const globals = globalThis as unknown as PageGlobals;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      const status = globals.client.status;
-      await globals.client.close();
-      return { seen: globals.seen, status };
-    });
-    expect(result).toEqual({
+    expect(await seenOnceSettled(page, 3)).toEqual({
       seen: ['New order #W-1', 'New order #W-2', 'New order #W-3'],
       status: 'live',
     });
@@ -189,16 +175,7 @@ describe.skipIf(!hasChromium)('the client SDK in a browser on another origin', {
     await using second = await startTestHerald({ corsOrigins: [origin], dataDir, port });
     await postEvent(second, { type: 'order.created', data: { orderId: 'E-2', total: 5 } });
     await postEvent(second, { type: 'order.created', data: { orderId: 'E-3', total: 5 } });
-    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).received.length >= 3, undefined, {
-      timeout: 15_000,
-    });
-    const received = await page.evaluate(async () => {
-      const globals = globalThis as unknown as PageGlobals;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      globals.source.close();
-      return globals.received;
-    });
-    expect(received).toEqual([
+    expect(await receivedOnceSettled(page, 3)).toEqual([
       { id: '1', title: 'New order #E-1' },
       { id: '2', title: 'New order #E-2' },
       { id: '3', title: 'New order #E-3' },

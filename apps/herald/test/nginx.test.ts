@@ -11,6 +11,7 @@ import {
   hasChromium,
   openBrowserPages,
   openEventSource,
+  receivedOnceSettled,
   type BrowserPages,
   type PageGlobals,
 } from './browser-page.js';
@@ -116,20 +117,7 @@ describe.skipIf(!hasChromium || !existsSync(nginxPath))(
       await new Promise((resolve) => setTimeout(resolve, 4_500));
       await using second = await startTestHerald({ corsOrigins: [origin], dataDir, port });
       await postEvent(second, { type: 'order.created', data: { orderId: 'D-2', total: 5 } });
-      await page.waitForFunction(
-        () => (globalThis as unknown as PageGlobals).received.length >= 2,
-        undefined,
-        {
-          timeout: 15_000,
-        },
-      );
-      const received = await page.evaluate(async () => {
-        const globals = globalThis as unknown as PageGlobals;
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        globals.source.close();
-        return globals.received;
-      });
-      expect(received).toEqual([
+      expect(await receivedOnceSettled(page, 2)).toEqual([
         { id: '1', title: 'New order #D-1' },
         { id: '2', title: 'New order #D-2' },
       ]);
