@@ -1,7 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connectSdk,
   hasChromium,
@@ -12,7 +9,7 @@ import {
   type BrowserPages,
   type PageGlobals,
 } from './browser-page.js';
-import { postEvent, startTestHerald } from './harness.js';
+import { postEvent, startRestartableHerald, startTestHerald } from './harness.js';
 
 // A page, a Herald and a browser round trip each: generous beside other suites on two cores.
 describe.skipIf(!hasChromium)('the client SDK in a browser on another origin', { timeout: 30_000 }, () => {
@@ -72,15 +69,13 @@ describe.skipIf(!hasChromium)('the client SDK in a browser on another origin', {
 
   it('the SDK reconnects by itself across a restart of Herald and gets the missed ones, once', async () => {
     const { page, origin } = await openPage();
-    const dataDir = mkdtempSync(join(tmpdir(), 'herald-browser-'));
-    onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
-    const first = await startTestHerald({ corsOrigins: [origin], dataDir });
-    const { url, port, sampleToken } = first;
+    const { first, restart } = await startRestartableHerald({ corsOrigins: [origin] });
+    const { url, sampleToken } = first;
     await page.evaluate(connectSdk, { url, token: sampleToken });
     await postEvent(first, { type: 'order.created', data: { orderId: 'W-1', total: 5 } });
     await page.waitForFunction(() => (globalThis as unknown as PageGlobals).seen.length === 1);
     await first.close();
-    await using second = await startTestHerald({ corsOrigins: [origin], dataDir, port });
+    await using second = await restart();
     await postEvent(second, { type: 'order.created', data: { orderId: 'W-2', total: 5 } });
     await postEvent(second, { type: 'order.created', data: { orderId: 'W-3', total: 5 } });
     expect(await seenOnceSettled(page, 3)).toEqual({
@@ -160,10 +155,8 @@ describe.skipIf(!hasChromium)('the client SDK in a browser on another origin', {
 
   it('EventSource comes back after a restart with its Last-Event-ID: the missed ones, once', async () => {
     const { page, origin } = await openPage();
-    const dataDir = mkdtempSync(join(tmpdir(), 'herald-browser-'));
-    onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
-    const first = await startTestHerald({ corsOrigins: [origin], dataDir });
-    const { url, port, sampleToken } = first;
+    const { first, restart } = await startRestartableHerald({ corsOrigins: [origin] });
+    const { url, sampleToken } = first;
     // The browser's own reconnection, nothing of the SDK: it sends Last-Event-ID by itself.
     await page.evaluate(openEventSource, { url, token: sampleToken });
     expect(
@@ -172,7 +165,7 @@ describe.skipIf(!hasChromium)('the client SDK in a browser on another origin', {
     await page.waitForFunction(() => (globalThis as unknown as PageGlobals).received.length === 1);
     await first.close();
     // Same port and files; the orders land in the inbox while the browser waits to reconnect.
-    await using second = await startTestHerald({ corsOrigins: [origin], dataDir, port });
+    await using second = await restart();
     await postEvent(second, { type: 'order.created', data: { orderId: 'E-2', total: 5 } });
     await postEvent(second, { type: 'order.created', data: { orderId: 'E-3', total: 5 } });
     expect(await receivedOnceSettled(page, 3)).toEqual([

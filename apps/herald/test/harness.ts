@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createHeraldClient, type HeraldClient } from '@herald/client';
 import type { Notification } from '@herald/protocol';
 import { pino } from 'pino';
+import { onTestFinished } from 'vitest';
 import WebSocket from 'ws';
 import { startHerald, type RunningHerald, type StartOptions } from '../src/index.js';
 
@@ -21,6 +22,21 @@ export async function startTestHerald(
       if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A Herald to stop and start again, as a restart would: the first on port 0 and a temporary
+ * directory (removed when the test ends), and `restart()` for the next on the same port and
+ * files, once the first is closed.
+ */
+export async function startRestartableHerald(options: Partial<StartOptions> = {}): Promise<{
+  first: Awaited<ReturnType<typeof startTestHerald>>;
+  restart: () => ReturnType<typeof startTestHerald>;
+}> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'herald-restart-'));
+  onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
+  const first = await startTestHerald({ ...options, dataDir });
+  return { first, restart: () => startTestHerald({ ...options, dataDir, port: first.port }) };
 }
 
 /** Posts one event with the development key; returns the status and body. */

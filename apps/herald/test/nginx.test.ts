@@ -15,7 +15,7 @@ import {
   type BrowserPages,
   type PageGlobals,
 } from './browser-page.js';
-import { postEvent, startTestHerald } from './harness.js';
+import { postEvent, startRestartableHerald, startTestHerald } from './harness.js';
 
 // Debian's package; `scripts/test.sh` installs it.
 const nginxPath = process.env.HERALD_NGINX ?? '/usr/sbin/nginx';
@@ -104,18 +104,15 @@ describe.skipIf(!hasChromium || !existsSync(nginxPath))(
 
     it('keeps EventSource reconnecting while Herald is down, then resumes with no gap', async () => {
       const { page, origin } = await pages.open();
-      const dataDir = mkdtempSync(join(tmpdir(), 'herald-nginx-data-'));
-      onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
-      const first = await startTestHerald({ corsOrigins: [origin], dataDir });
-      const { port, sampleToken } = first;
-      const proxy = await startNginx(port);
-      await page.evaluate(openEventSource, { url: proxy, token: sampleToken });
+      const { first, restart } = await startRestartableHerald({ corsOrigins: [origin] });
+      const proxy = await startNginx(first.port);
+      await page.evaluate(openEventSource, { url: proxy, token: first.sampleToken });
       await postEvent(first, { type: 'order.created', data: { orderId: 'D-1', total: 5 } });
       await page.waitForFunction(() => (globalThis as unknown as PageGlobals).received.length === 1);
       await first.close();
       // Down for longer than a retry: nginx answers for Herald, and the browser must keep trying.
       await new Promise((resolve) => setTimeout(resolve, 4_500));
-      await using second = await startTestHerald({ corsOrigins: [origin], dataDir, port });
+      await using second = await restart();
       await postEvent(second, { type: 'order.created', data: { orderId: 'D-2', total: 5 } });
       expect(await receivedOnceSettled(page, 2)).toEqual([
         { id: '1', title: 'New order #D-1' },
