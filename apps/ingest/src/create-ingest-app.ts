@@ -5,6 +5,7 @@ import { epochClock } from '@herald/core';
 import {
   answerErrorsAsJson,
   apiKeyAuth,
+  createAppHousekeeper,
   ErrorResponse,
   limitBody,
   failingChecks,
@@ -13,6 +14,7 @@ import {
   requestHeader,
   RequestGate,
   type ApiKeyEnv,
+  type HousekeepingSettings,
 } from '@herald/http';
 import type { CustomerProfile, CustomerProfiles, ProfileUpdate } from '@herald/profiles';
 import {
@@ -68,6 +70,11 @@ export interface IngestDeps {
   dedup?: Omit<DeduplicatorOptions, 'now' | 'onCommitError' | 'onExactCheck'>;
   /** Metrics to record into. @defaultValue a new registry */
   metrics?: IngestMetrics;
+  /**
+   * How often dedup records past their window are purged from the store, and how many at a time;
+   * `false` leaves that to another process. @defaultValue every minute, 500 rows a transaction
+   */
+  housekeeping?: HousekeepingSettings;
   /**
    * The clock (epoch ms). @defaultValue `Date.now`, and `epochClock` of `@herald/core` (with
    * fractions of a millisecond) for the stage times written with each event
@@ -161,6 +168,14 @@ export function createIngestApp(deps: IngestDeps): IngestApp {
   metrics.measureDedupFilter(() => dedup.estimatedFalsePositiveRate());
   // Loaded now, not in start(): a "definitely new" from the filter must hold from the first request.
   const warmed = dedup.warm();
+  const housekeeper = createAppHousekeeper({
+    store,
+    tasks: ['processedEvents'],
+    settings: deps.housekeeping,
+    logger,
+    now,
+    onPurged: (counts) => metrics.purgedRows.inc({ task: 'processedEvents' }, counts.processedEvents ?? 0),
+  });
 
   let topicReady: Promise<void> | undefined;
   let started: Promise<void> | undefined;
@@ -497,6 +512,7 @@ export function createIngestApp(deps: IngestDeps): IngestApp {
   const start = (): Promise<void> => {
     started ??= (async () => {
       await ensureTopic();
+      housekeeper?.start();
       logger.info({ topic, warmed }, 'ingest started');
     })();
     return started;
@@ -505,6 +521,7 @@ export function createIngestApp(deps: IngestDeps): IngestApp {
   const close = async (): Promise<void> => {
     await gate.close();
     dedup.flush();
+    await housekeeper?.close();
   };
 
   return { app, metrics, start, close, [Symbol.asyncDispose]: close };

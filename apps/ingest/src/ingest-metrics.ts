@@ -9,6 +9,8 @@ export interface IngestMetrics {
   readonly appendDuration: Histogram;
   /** Store lookups behind a "probably seen" of the dedup filter (every key with `exactCheck: 'always'`). */
   readonly dedupExactChecks: Counter;
+  /** Rows store housekeeping deleted, by task (`processedEvents`). */
+  readonly purgedRows: Counter<'task'>;
   /**
    * Makes the dedup filter's estimated false-positive rate a gauge, read at each scrape (the
    * estimate counts the filter's bits, too much work for every request).
@@ -68,6 +70,12 @@ export function createIngestMetrics(options: { defaultMetrics?: boolean } = {}):
     dedupExactChecks: new Counter({
       name: 'herald_ingest_dedup_exact_checks_total',
       help: 'Dedup keys looked up in the store because the Bloom filter may have seen them.',
+      registers: [registry],
+    }),
+    purgedRows: new Counter({
+      name: 'herald_ingest_purged_rows_total',
+      help: 'Rows store housekeeping deleted, by task: processedEvents (dedup records past their window).',
+      labelNames: ['task'],
       registers: [registry],
     }),
     measureDedupFilter(falsePositiveRate) {

@@ -43,6 +43,8 @@ async function main(): Promise<void> {
       expectedItems: config.HERALD_INGEST_DEDUP_EXPECTED_ITEMS,
       exactCheck: config.HERALD_INGEST_EXACT_CHECK,
     },
+    housekeeping:
+      config.HERALD_PURGE_INTERVAL_MS === 0 ? false : { intervalMs: config.HERALD_PURGE_INTERVAL_MS },
   });
   await ingest.start();
 

@@ -17,6 +17,7 @@ const envSchema = z.object({
   HERALD_INGEST_DEDUP_WINDOW_MS: integer(86_400_000, 1000),
   HERALD_INGEST_DEDUP_EXPECTED_ITEMS: integer(100_000, 1),
   HERALD_INGEST_EXACT_CHECK: z.enum(['on-bloom-hit', 'always']).default('on-bloom-hit'),
+  HERALD_PURGE_INTERVAL_MS: integer(60_000),
   HERALD_SHUTDOWN_TIMEOUT_MS: integer(10_000, 0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

@@ -22,7 +22,12 @@ describe('parseIngestEnv', () => {
         HERALD_DB: './data/herald-store.db',
         HERALD_CACHE_URL: 'memory:',
         HERALD_INGEST_MAX_BATCH_EVENTS: 1000,
+        HERALD_PURGE_INTERVAL_MS: 60_000,
       },
+    });
+    expect(parseIngestEnv({ HERALD_PURGE_INTERVAL_MS: '0' })).toMatchObject({
+      ok: true,
+      config: { HERALD_PURGE_INTERVAL_MS: 0 },
     });
   });
 

@@ -7,7 +7,14 @@ import {
   type TokenSecret,
   type UpgradeSource,
 } from '@herald/gateway';
-import { answerErrorsAsJson, failingChecks, limitBody, probeDependencies } from '@herald/http';
+import {
+  answerErrorsAsJson,
+  createAppHousekeeper,
+  failingChecks,
+  limitBody,
+  probeDependencies,
+  type HousekeepingSettings,
+} from '@herald/http';
 import type { CustomerProfiles } from '@herald/profiles';
 import { apiError } from '@herald/protocol';
 import { defaultRuleSet, type RuleSet } from '@herald/rules';
@@ -79,6 +86,12 @@ export interface PushDeps {
   latencyWindowMs?: number;
   /** @defaultValue a new registry */
   metrics?: PushMetrics;
+  /**
+   * How often inbox items past their `expiresAt`, and those replaced through a collapse key longer
+   * ago than `replacedRetentionMs`, are purged from the store (with their deliveries); `false`
+   * leaves that to another process. @defaultValue every minute, replaced items kept a day
+   */
+  housekeeping?: HousekeepingSettings;
   /**
    * The clock (epoch ms). @defaultValue `Date.now`, and `epochClock` of `@herald/core` (with
    * fractions of a millisecond) for the stage times of the latency figures
@@ -176,6 +189,17 @@ export function createPushApp(deps: PushDeps): PushApp {
     sliceSize: deps.sliceSize ?? 64,
   });
 
+  const housekeeper = createAppHousekeeper({
+    store,
+    tasks: ['expiredNotifications', 'replacedNotifications'],
+    settings: deps.housekeeping,
+    logger,
+    now,
+    onPurged: (counts) => {
+      for (const [task, rows] of Object.entries(counts)) metrics.purgedRows.inc({ task }, rows);
+    },
+  });
+
   let subscription: Promise<Subscription> | undefined;
   let closing = false;
 
@@ -210,6 +234,7 @@ export function createPushApp(deps: PushDeps): PushApp {
       await log.ensureTopic(topic);
       // Retries and deferred sends a restart left in the store.
       webhooks.start();
+      housekeeper?.start();
       const joined = await log.subscribe({
         topic,
         group,
@@ -238,6 +263,7 @@ export function createPushApp(deps: PushDeps): PushApp {
       const joined = await subscription?.catch(() => undefined);
       await joined?.close();
       pipeline.close();
+      await housekeeper?.close();
       await webhooks.close();
       await gateway.close();
     })();

@@ -33,6 +33,8 @@ const envSchema = z
     HERALD_PUSH_THROTTLE_WINDOW_MS: integer(60_000, 1),
     HERALD_PUSH_MAX_QUEUED_FRAMES: integer(1000, 1),
     HERALD_CORS_ORIGINS: corsOrigins,
+    HERALD_PURGE_INTERVAL_MS: integer(60_000),
+    HERALD_REPLACED_RETENTION_MS: integer(86_400_000),
     HERALD_SHUTDOWN_TIMEOUT_MS: integer(10_000, 0),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })

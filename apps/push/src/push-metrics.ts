@@ -8,6 +8,8 @@ export interface PushMetrics {
   readonly events: Counter<'outcome'>;
   readonly notifications: Counter<'outcome'>;
   readonly webhooks: Counter<'status'>;
+  /** Rows store housekeeping deleted, by task (`expiredNotifications`, `replacedNotifications`). */
+  readonly purgedRows: Counter<'task'>;
 }
 
 /**
@@ -80,6 +82,12 @@ export function createPushMetrics(
       name: 'herald_push_webhooks_total',
       help: 'Webhook deliveries by final status: delivered or failed.',
       labelNames: ['status'],
+      registers: [registry],
+    }),
+    purgedRows: new Counter({
+      name: 'herald_push_purged_rows_total',
+      help: 'Inbox rows store housekeeping deleted, by task: expiredNotifications or replacedNotifications.',
+      labelNames: ['task'],
       registers: [registry],
     }),
   };

@@ -21,7 +21,19 @@ describe('parsePushEnv', () => {
     });
     expect(parsePushEnv({ HERALD_TOKEN_SECRET: secret })).toMatchObject({
       ok: true,
-      config: { PORT: 8081, HERALD_LOG_URL: 'sqlite:./data/herald-log.db', HERALD_PUSH_THROTTLE_LIMIT: 30 },
+      config: {
+        PORT: 8081,
+        HERALD_LOG_URL: 'sqlite:./data/herald-log.db',
+        HERALD_PUSH_THROTTLE_LIMIT: 30,
+        HERALD_PURGE_INTERVAL_MS: 60_000,
+        HERALD_REPLACED_RETENTION_MS: 86_400_000,
+      },
+    });
+    expect(
+      parsePushEnv({ HERALD_TOKEN_SECRET: secret, HERALD_REPLACED_RETENTION_MS: '1 day' }),
+    ).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('HERALD_REPLACED_RETENTION_MS=1 day') as string,
     });
   });
 

@@ -16,6 +16,7 @@ import { defaultRuleSet, evaluate, type RuleSet } from '@herald/rules';
 import {
   answerErrorsAsJson,
   apiKeyAuth,
+  createAppHousekeeper,
   ErrorResponse,
   limitBody,
   failingChecks,
@@ -23,6 +24,7 @@ import {
   readJsonBody,
   RequestGate,
   type ApiKeyEnv,
+  type HousekeepingSettings,
 } from '@herald/http';
 import { StoreError, type Reminder, type Store } from '@herald/store';
 import type { ConsumedBatch, EventLog, Subscription } from '@herald/transport';
@@ -72,6 +74,12 @@ export interface SchedulerDeps {
   maxBodyBytes?: number;
   /** The `Retry-After` of a 503, in seconds. @defaultValue 5 */
   retryAfterSeconds?: number;
+  /**
+   * How often reminders that fired, failed or were cancelled longer ago than
+   * `finishedReminderRetentionMs` are purged from the store; `false` leaves that to another
+   * process. @defaultValue every minute, ended reminders kept 30 days
+   */
+  housekeeping?: HousekeepingSettings;
 }
 
 /** What the scheduler did since it started. */
@@ -80,6 +88,8 @@ export interface SchedulerStats extends FirerStats {
   events: number;
   /** Reminder commands from rules that changed something. */
   commands: number;
+  /** Ended reminders purged by housekeeping. */
+  purged: number;
 }
 
 /** A built scheduler: its routes (`/v1/reminders…`, API-key auth) and its lifecycle. */
@@ -166,6 +176,15 @@ export function createSchedulerApp(deps: SchedulerDeps): SchedulerApp {
 
   let events = 0;
   let commands = 0;
+  let purged = 0;
+  const housekeeper = createAppHousekeeper({
+    store,
+    tasks: ['finishedReminders'],
+    settings: deps.housekeeping,
+    logger,
+    now,
+    onPurged: (counts) => (purged += counts.finishedReminders ?? 0),
+  });
   let subscription: Subscription | undefined;
   let started: Promise<void> | undefined;
   let running = false;
@@ -398,6 +417,7 @@ export function createSchedulerApp(deps: SchedulerDeps): SchedulerApp {
     started ??= (async () => {
       await log.ensureTopic(topic);
       await firer.start();
+      housekeeper?.start();
       if (deps.consume ?? true) {
         subscription = await log.subscribe({
           topic,
@@ -421,6 +441,7 @@ export function createSchedulerApp(deps: SchedulerDeps): SchedulerApp {
       await started?.catch(() => undefined);
       await subscription?.close();
       await firer.close();
+      await housekeeper?.close();
       await requestsDone;
     })();
     return closed;
@@ -448,7 +469,7 @@ export function createSchedulerApp(deps: SchedulerDeps): SchedulerApp {
     start,
     close,
     [Symbol.asyncDispose]: close,
-    stats: () => ({ ...firer.stats(), events, commands }),
+    stats: () => ({ ...firer.stats(), events, commands, purged }),
     readiness,
   };
 }

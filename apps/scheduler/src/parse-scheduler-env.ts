@@ -18,6 +18,8 @@ const envSchema = z.object({
   HERALD_SCHEDULER_MISSED_AFTER_MS: integer(60_000, 0),
   HERALD_SCHEDULER_MAX_HELD: integer(1_000_000, 1000),
   HERALD_SCHEDULER_CLAIM_AHEAD_MS: integer(50, 0),
+  HERALD_PURGE_INTERVAL_MS: integer(60_000),
+  HERALD_REMINDER_HISTORY_MS: integer(30 * 86_400_000),
   HERALD_SHUTDOWN_TIMEOUT_MS: integer(10_000, 0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

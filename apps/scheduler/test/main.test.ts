@@ -43,7 +43,13 @@ describe('parseSchedulerEnv', () => {
         PORT: 8082,
         HERALD_LOG_URL: 'sqlite:./data/herald-log.db',
         HERALD_SCHEDULER_LEASE_MS: 30_000,
+        HERALD_PURGE_INTERVAL_MS: 60_000,
+        HERALD_REMINDER_HISTORY_MS: 30 * 86_400_000,
       },
+    });
+    expect(parseSchedulerEnv({ HERALD_PURGE_INTERVAL_MS: '-1' })).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('HERALD_PURGE_INTERVAL_MS=-1') as string,
     });
     expect(parseSchedulerEnv({ HERALD_SCHEDULER_BATCH_SIZE: '5000' })).toMatchObject({
       ok: false,

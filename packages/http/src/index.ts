@@ -9,3 +9,9 @@ export { answerErrorsAsJson, type ErrorLogger } from './json-errors.js';
 export { readJsonBody } from './read-json-body.js';
 export { nodeRequest, requestHeader, requestText } from './node-request.js';
 export { RequestGate } from './request-gate.js';
+export {
+  createAppHousekeeper,
+  type AppHousekeeperOptions,
+  type HousekeepingLogger,
+  type HousekeepingSettings,
+} from './app-housekeeper.js';

@@ -268,6 +268,34 @@ describe.each(storeTargets)('inbox on $name', (target) => {
     expect(store.deliveries.listForNotification('acme', 'short')).toEqual([]);
   });
 
+  it('purges expired and replaced items at most `limit` a call, the oldest first', async () => {
+    const clock = manualClock();
+    await using store = openWithTenant(target, clock);
+    const start = clock.now();
+    for (const [index, ttl] of [300, 100, 400, 200].entries()) {
+      store.inbox.insert(note(`expiring-${index}`, { expiresAt: start + ttl }));
+    }
+    for (let index = 0; index < 4; index++) {
+      clock.advance(10);
+      store.inbox.insert(note(`version-${index}`, { collapseKey: 'order:1', createdAt: clock.now() }));
+    }
+    clock.set(start + 1000);
+    expect(store.inbox.purgeExpired(clock.now(), { limit: 3 })).toBe(3);
+    expect(store.inbox.get('acme', 'expiring-2')).toBeDefined();
+    expect(store.inbox.get('acme', 'expiring-0')).toBeUndefined();
+    expect(store.inbox.purgeExpired(clock.now(), { limit: 3 })).toBe(1);
+
+    // version-0 was replaced first, then version-1, then version-2; version-3 is live.
+    expect(store.inbox.purgeReplaced(clock.now(), { limit: 2 })).toBe(2);
+    expect(store.inbox.get('acme', 'version-1')).toBeUndefined();
+    expect(store.inbox.get('acme', 'version-2')).toBeDefined();
+    expect(store.inbox.purgeReplaced(clock.now(), { limit: 2 })).toBe(1);
+    expect(store.inbox.list('acme', 'rep-7').items.map((n) => n.id)).toEqual(['version-3']);
+    expect(() => store.inbox.purgeReplaced(clock.now(), { limit: 0 })).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+    );
+  });
+
   it('refuses bad limits and unknown tenants', async () => {
     await using store = openWithTenant(target);
     expect(() => store.inbox.list('acme', 'rep-7', { limit: 0 })).toThrow(

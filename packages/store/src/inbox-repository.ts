@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, gt, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteUpdateSetSource } from 'drizzle-orm/sqlite-core';
 import { assertArgument } from './assert-argument.js';
+import { boundedDeleteSql, purgeLimit, type PurgeOptions } from './purge-options.js';
 import { inboxSequences, notifications } from './schema.js';
 import type { StoreDatabase } from './store-database.js';
 
@@ -289,14 +290,12 @@ export class InboxRepository {
       ),
       archived: markAll({ archivedAt: param('at') }, isNull(n.archivedAt)),
     };
-    this.#purgeExpired = db
-      .delete(n)
-      .where(lte(n.expiresAt, p('now')))
-      .prepare();
-    this.#purgeReplaced = db
-      .delete(n)
-      .where(lte(n.replacedAt, p('before')))
-      .prepare();
+    this.#purgeExpired = db.$client.prepare<[now: number, limit: number]>(
+      boundedDeleteSql('notifications', 'expires_at <= ?', 'expires_at'),
+    );
+    this.#purgeReplaced = db.$client.prepare<[before: number, limit: number]>(
+      boundedDeleteSql('notifications', 'replaced_at <= ?', 'replaced_at'),
+    );
   }
 
   /**
@@ -487,24 +486,25 @@ export class InboxRepository {
   }
 
   /**
-   * Deletes every item with `expiresAt <= now` (their deliveries go with them); returns how many.
-   * Sequence counters stay, so sequences are never reused.
+   * Deletes items with `expiresAt <= now` (their deliveries go with them), the oldest first, at
+   * most `limit` of them; returns how many. Sequence counters stay, so sequences are never reused.
    *
    * @example
-   * store.inbox.purgeExpired(Date.now());
+   * store.inbox.purgeExpired(Date.now(), { limit: 500 });
    */
-  purgeExpired(now: number): number {
-    return this.#purgeExpired.run({ now }).changes;
+  purgeExpired(now: number, options: PurgeOptions = {}): number {
+    return this.#purgeExpired.run(now, purgeLimit(options)).changes;
   }
 
   /**
-   * Deletes items replaced through their collapse key at or before `before`; returns how many.
+   * Deletes items replaced through their collapse key at or before `before`, the oldest first, at
+   * most `limit` of them; returns how many.
    *
    * @example
-   * store.inbox.purgeReplaced(Date.now() - 86_400_000);
+   * store.inbox.purgeReplaced(Date.now() - 86_400_000, { limit: 500 });
    */
-  purgeReplaced(before: number): number {
-    return this.#purgeReplaced.run({ before }).changes;
+  purgeReplaced(before: number, options: PurgeOptions = {}): number {
+    return this.#purgeReplaced.run(before, purgeLimit(options)).changes;
   }
 
   #mark(

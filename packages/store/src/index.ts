@@ -42,3 +42,11 @@ export type {
   PreferencesInput,
   QuietHours,
 } from './preference-repository.js';
+export type { PurgeOptions } from './purge-options.js';
+export {
+  StoreHousekeeper,
+  housekeepingTasks,
+  type HousekeepingTask,
+  type PurgeCounts,
+  type StoreHousekeeperOptions,
+} from './store-housekeeper.js';

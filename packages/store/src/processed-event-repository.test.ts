@@ -53,4 +53,23 @@ describe.each(storeTargets)('processed events on $name', (target) => {
     expect(store.processedEvents.markProcessed('acme', 'evt-0', 99_000)).toBe(true);
     expect(store.processedEvents.purgeExpired(4000)).toBe(0);
   });
+
+  it('purges at most `limit` records a call, the longest expired first', async () => {
+    await using store = openWithTenant(target);
+    for (const [index, expiresAt] of [3000, 1000, 4000, 2000, 9000].entries()) {
+      store.processedEvents.markProcessed('acme', `evt-${index}`, expiresAt);
+    }
+    expect(store.processedEvents.purgeExpired(5000, { limit: 2 })).toBe(2);
+    expect(store.processedEvents.isProcessed('acme', 'evt-1')).toBe(false);
+    expect(store.processedEvents.isProcessed('acme', 'evt-3')).toBe(false);
+    expect(store.processedEvents.isProcessed('acme', 'evt-0')).toBe(true);
+    expect(store.processedEvents.purgeExpired(5000, { limit: 2 })).toBe(2);
+    expect(store.processedEvents.purgeExpired(5000, { limit: 2 })).toBe(0);
+    expect(store.processedEvents.isProcessed('acme', 'evt-4')).toBe(true);
+    for (const limit of [0, -1, 1.5, Number.NaN]) {
+      expect(() => store.processedEvents.purgeExpired(5000, { limit })).toThrow(
+        expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+      );
+    }
+  });
 });

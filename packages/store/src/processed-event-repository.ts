@@ -1,4 +1,5 @@
-import { and, eq, lte, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import { boundedDeleteSql, purgeLimit, type PurgeOptions } from './purge-options.js';
 import { processedEvents } from './schema.js';
 import type { StoreDatabase } from './store-database.js';
 
@@ -59,10 +60,9 @@ export class ProcessedEventRepository {
     );
     this.#insertMany = (keys: readonly ProcessedEventKey[], processedAt: number, expiresAt: number) =>
       insertMany.immediate(keys, processedAt, expiresAt);
-    this.#purge = db
-      .delete(processedEvents)
-      .where(lte(processedEvents.expiresAt, p('now')))
-      .prepare();
+    this.#purge = db.$client.prepare<[now: number, limit: number]>(
+      boundedDeleteSql('processed_events', 'expires_at <= ?', 'expires_at'),
+    );
   }
 
   /**
@@ -108,12 +108,13 @@ export class ProcessedEventRepository {
   }
 
   /**
-   * Deletes every record with `expiresAt <= now`; returns how many.
+   * Deletes records with `expiresAt <= now`, the oldest first, at most `limit` of them; returns
+   * how many. A record counts until it is purged, so purging late only keeps repeats out longer.
    *
    * @example
-   * setInterval(() => store.processedEvents.purgeExpired(Date.now()), 60_000).unref();
+   * while (store.processedEvents.purgeExpired(Date.now(), { limit: 500 }) === 500) await setImmediate();
    */
-  purgeExpired(now: number): number {
-    return this.#purge.run({ now }).changes;
+  purgeExpired(now: number, options: PurgeOptions = {}): number {
+    return this.#purge.run(now, purgeLimit(options)).changes;
   }
 }

@@ -231,6 +231,40 @@ describe.each(storeTargets)('reminders on $name', (target) => {
     expect(store.reminders.claimDue(5000, 'b', 500, 10).map((r) => r.id)).toEqual(['flaky']);
   });
 
+  it('purges reminders that ended before a time, oldest first, and keeps open and recurring ones', async () => {
+    const clock = manualClock();
+    await using store = openWithTenant(target, clock);
+    for (const id of ['fired', 'failed', 'cancelled', 'pending', 'claimed', 'daily']) {
+      store.reminders.create(
+        reminder(
+          id,
+          id === 'pending' ? 10_000 : 0,
+          id === 'daily' ? { recurrence: { kind: 'cron', rule: '0 9 * * *' } } : {},
+        ),
+      );
+    }
+    store.reminders.claimDue(clock.now(), 'a', 60_000, 10);
+    store.reminders.cancel('acme', 'cancelled');
+    clock.advance(1000);
+    store.reminders.markFired('acme', 'fired', 'a');
+    store.reminders.markFired('acme', 'daily', 'a', { nextDueAt: clock.now() + 86_400_000 });
+    clock.advance(1000);
+    store.reminders.markFailed('acme', 'failed', 'a', 'bad payload');
+    const ids = () =>
+      store.reminders
+        .list('acme')
+        .items.map((r) => r.id)
+        .sort();
+
+    expect(store.reminders.purgeFinished(clock.now() - 2001)).toBe(0);
+    expect(store.reminders.purgeFinished(clock.now(), { limit: 1 })).toBe(1);
+    expect(ids()).toEqual(['claimed', 'daily', 'failed', 'fired', 'pending']);
+    expect(store.reminders.purgeFinished(clock.now() - 1000)).toBe(1);
+    expect(ids()).toEqual(['claimed', 'daily', 'failed', 'pending']);
+    expect(store.reminders.purgeFinished(clock.now() + 86_400_000 * 365)).toBe(1);
+    expect(ids()).toEqual(['claimed', 'daily', 'pending']);
+  });
+
   it('reschedules and cancels open reminders only', async () => {
     await using store = openWithTenant(target);
     store.tenants.create({ id: 'globex', name: 'Globex' });
@@ -424,6 +458,20 @@ describe('reminder indexes', () => {
         "SELECT due_at, tenant_id, id FROM reminders WHERE status = 'pending' AND due_at < ? ORDER BY due_at, id, tenant_id LIMIT ?",
       ),
     ).toMatch(/USING COVERING INDEX reminders_due_idx(?!.*TEMP B-TREE)/);
+  });
+
+  it('find the reminders to purge in the partial index of those that ended, not by a scan', async () => {
+    await using store = openStore({ path: ':memory:' });
+    const plan = (
+      store.db.$client
+        .prepare(
+          "EXPLAIN QUERY PLAN SELECT rowid FROM reminders WHERE status IN ('fired', 'failed', 'cancelled') AND updated_at <= ? ORDER BY updated_at LIMIT CAST(? AS INTEGER)",
+        )
+        .all(1, 2) as { detail: string }[]
+    )
+      .map((row) => row.detail)
+      .join('; ');
+    expect(plan).toMatch(/USING (COVERING )?INDEX reminders_finished_idx(?!.*TEMP B-TREE)/);
   });
 });
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, eq, gt, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { assertArgument, assertTime } from './assert-argument.js';
 import { isTimeZone } from './is-time-zone.js';
+import { boundedDeleteSql, purgeLimit, type PurgeOptions } from './purge-options.js';
 import {
   missedFirePolicies,
   recurrenceKinds,
@@ -180,6 +181,7 @@ export class ReminderRepository {
   readonly #rescheduleByKey;
   readonly #firedMany;
   readonly #stillClaimed;
+  readonly #purgeFinished;
   readonly #db: StoreDatabase;
 
   constructor(db: StoreDatabase, now: () => number) {
@@ -410,6 +412,14 @@ export class ReminderRepository {
       return changed;
     });
     this.#firedMany = (owner: string, items: readonly FiredReminder[]) => firedMany.immediate(owner, items);
+    // The status list is written out, as the partial index it must use is.
+    this.#purgeFinished = db.$client.prepare<[before: number, limit: number]>(
+      boundedDeleteSql(
+        'reminders',
+        "status IN ('fired', 'failed', 'cancelled') AND updated_at <= ?",
+        'updated_at',
+      ),
+    );
   }
 
   /**
@@ -770,6 +780,17 @@ export class ReminderRepository {
   markFiredMany(owner: string, items: readonly FiredReminder[]): number {
     for (const item of items) if (item.nextDueAt !== undefined) assertTime(item.nextDueAt, 'nextDueAt');
     return this.#firedMany(owner, items);
+  }
+
+  /**
+   * Deletes reminders that ended (fired, failed or cancelled) at or before `before`, the oldest
+   * first, at most `limit` of them; returns how many. Pending, claimed and recurring ones stay.
+   *
+   * @example
+   * store.reminders.purgeFinished(Date.now() - 30 * 86_400_000, { limit: 500 });
+   */
+  purgeFinished(before: number, options: PurgeOptions = {}): number {
+    return this.#purgeFinished.run(before, purgeLimit(options)).changes;
   }
 }
 

@@ -249,6 +249,10 @@ export const reminders = sqliteTable(
     index('reminders_record_idx').on(t.tenantId, t.recordRef, t.dueAt, t.id),
     index('reminders_cancel_key_idx').on(t.tenantId, t.cancelKey),
     index('reminders_tenant_due_idx').on(t.tenantId, t.dueAt, t.id),
+    // What housekeeping purges once the history is old enough: written once, when a reminder ends.
+    index('reminders_finished_idx')
+      .on(t.updatedAt)
+      .where(sql`${t.status} IN ('fired', 'failed', 'cancelled')`),
     check(
       'reminders_status_check',
       sql`${t.status} IN ('pending', 'claimed', 'fired', 'failed', 'cancelled')`,

@@ -1,0 +1,1 @@
+CREATE INDEX `reminders_finished_idx` ON `reminders` (`updated_at`) WHERE "reminders"."status" IN ('fired', 'failed', 'cancelled');
