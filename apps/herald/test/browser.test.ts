@@ -84,7 +84,7 @@ describe.skipIf(!hasChromium)('the client SDK in a browser on another origin', {
     });
   });
 
-  it('two pages of one person: what one marks read, the other is told, with the new unread count', async () => {
+  it('two pages of one person: what one marks read, the other is told; both badges follow the count', async () => {
     // Two pages of the same person, say the CRM and its mobile web view.
     const { page: first } = await openPage();
     const { page: second } = await openPage();
@@ -93,11 +93,13 @@ describe.skipIf(!hasChromium)('the client SDK in a browser on another origin', {
     for (const tab of [first, second]) {
       await tab.evaluate(connectSdk, target);
       await tab.evaluate(() => {
-        const globals = globalThis as unknown as PageGlobals & { changes: string[] };
+        const globals = globalThis as unknown as PageGlobals & { changes: string[]; badge: number[] };
         globals.changes = [];
+        globals.badge = [];
         globals.client.on('state', ({ action, ids, unreadCount }) =>
           globals.changes.push(`${action} ${ids?.length ?? 0}, unread ${unreadCount}`),
         );
+        globals.client.on('unread-count', (count) => globals.badge.push(count));
       });
     }
     await postEvent(herald, { type: 'order.created', data: { orderId: 'T-1', total: 5 } });
@@ -110,15 +112,22 @@ describe.skipIf(!hasChromium)('the client SDK in a browser on another origin', {
       await client.mark('read', [items[0]!.id]);
     });
     await second.waitForFunction(() => (globalThis as unknown as { changes: string[] }).changes.length > 0);
-    const changes = await second.evaluate(async () => {
-      const globals = globalThis as unknown as PageGlobals & { changes: string[] };
+    const [changes, badge] = await second.evaluate(async () => {
+      const globals = globalThis as unknown as PageGlobals & { changes: string[]; badge: number[] };
       await new Promise((resolve) => setTimeout(resolve, 100));
       await globals.client.close();
-      return globals.changes;
+      return [globals.changes, globals.badge] as const;
     });
     // With the count the server has after the mark.
     expect(changes).toEqual(['read 1, unread 0']);
-    await first.evaluate(() => (globalThis as unknown as PageGlobals).client.close());
+    // The order raised the badge as it arrived, the mark on the other page took it back.
+    expect(badge).toEqual([1, 0]);
+    const firstBadge = await first.evaluate(async () => {
+      const globals = globalThis as unknown as PageGlobals & { badge: number[] };
+      await globals.client.close();
+      return globals.badge;
+    });
+    expect(firstBadge).toEqual([1, 0]);
   });
 
   it('renews a refused token through getToken: the browser can read the 401', async () => {

@@ -275,15 +275,18 @@ export class NotificationPipeline {
         if (work.webhook) this.#sendWebhook(notification, deliverAt);
         if (work.live) {
           const live = { ...work, webhook: false };
-          this.#deferred.schedule(
-            deliverAt,
-            () => void this.#deliver(live, notification, stored.replaced, timed, started),
-          );
+          this.#deferred.schedule(deliverAt, () => {
+            // Marks made meanwhile moved the count the insert saw.
+            const unreadCount = this.#unreadCountNow(notification);
+            void this.#deliver(live, notification, stored.replaced, unreadCount, timed, started);
+          });
         }
         work.done();
         return;
       }
-      void this.#deliver(work, notification, stored.replaced, timed, started).finally(work.done);
+      void this.#deliver(work, notification, stored.replaced, stored.unreadCount, timed, started).finally(
+        work.done,
+      );
     };
   }
 
@@ -299,10 +302,21 @@ export class NotificationPipeline {
     }
   }
 
+  /** The recipient's unread count now, or none when the store cannot tell (the frame goes without). */
+  #unreadCountNow(notification: Notification): number | undefined {
+    try {
+      return this.#deps.store.inbox.unreadCount(notification.tenant, notification.recipient);
+    } catch (error) {
+      this.#deps.logger.warn({ err: error, notificationId: notification.id }, 'unread count unavailable');
+      return undefined;
+    }
+  }
+
   async #deliver(
     work: Work,
     notification: Notification,
     replaces: string[],
+    unreadCount: number | undefined,
     times: Omit<StageTimes, 'written'>,
     started: number,
   ): Promise<void> {
@@ -311,7 +325,7 @@ export class NotificationPipeline {
     if (!work.live) return;
     let writtenAt: number;
     try {
-      const delivered = gateway.deliver(notification, replaces.length > 0 ? { replaces } : {});
+      const delivered = gateway.deliver(notification, { replaces, unreadCount });
       // This instance's sockets have the frame now; what follows is the message to the other
       // instances (a cache round trip), not a stage of this delivery.
       writtenAt = stamp();

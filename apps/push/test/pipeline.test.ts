@@ -78,6 +78,36 @@ describe('push pipeline', () => {
     expect(h.store.inbox.list('acme', 'rep-7').items.map((n) => n.title)).toEqual(['Thread t1 v2']);
   });
 
+  it('tells the unread count with each live item, after marks made elsewhere too', async () => {
+    await using h = await startPush();
+    const client = await h.connect('acme', 'rep-7');
+    const counts = () =>
+      client.frames.flatMap((frame) =>
+        frame.type === 'notification' || frame.type === 'replace'
+          ? [[frame.notification.title, frame.unreadCount]]
+          : [],
+      );
+    await h.publish('acme', [{ data: { to: 'rep-7', n: 1 } }, { data: { to: 'rep-7', n: 2 } }]);
+    await client.until(() => client.notifications().length === 2);
+    const [first] = client.notifications();
+    expect(h.store.inbox.markRead('acme', 'rep-7', first!.id)).toBe(true);
+    await h.publish('acme', [
+      { data: { to: 'rep-7', n: 3 } },
+      { type: 'thread.updated', data: { to: 'rep-7', thread: 't1', n: 1 } },
+      { type: 'thread.updated', data: { to: 'rep-7', thread: 't1', n: 2 } },
+    ]);
+    await client.until(() => client.frames.some((frame) => frame.type === 'replace'));
+    // The replaced thread item leaves the count as its replacement enters it.
+    expect(counts()).toEqual([
+      ['Note 1', 1],
+      ['Note 2', 2],
+      ['Note 3', 2],
+      ['Thread t1 v1', 3],
+      ['Thread t1 v2', 3],
+    ]);
+    expect(h.store.inbox.unreadCount('acme', 'rep-7')).toBe(3);
+  });
+
   it('drops what a recipient opted out of, unless it is critical', async () => {
     await using h = await startPush();
     h.store.preferences.set({ tenantId: 'acme', recipientId: 'rep-7', optOuts: [{ category: 'notes' }] });
@@ -114,9 +144,15 @@ describe('push pipeline', () => {
     expect(client.notifications()[0]!.title).toBe('Note 2');
     expect(h.store.inbox.list('acme', 'rep-7').items).toHaveLength(2);
     expect(now()).toBeLessThan(quietEnd);
+    // Read meanwhile on another device: the held item tells the count of when it is shown.
+    h.store.inbox.markRead('acme', 'rep-7', client.notifications()[0]!.id);
     await client.until(() => client.notifications().length === 2, 5_000);
     expect(now()).toBeGreaterThanOrEqual(quietEnd);
     expect(client.notifications()[1]!.title).toBe('Note 1');
+    // The critical item was stored first (count 1), Note 1 next (2, as the insert saw it), then
+    // the critical one was read: Note 1 comes with 1, not the 2 of its insert.
+    const held = client.frames.filter((frame) => frame.type === 'notification');
+    expect(held.map((frame) => frame.unreadCount)).toEqual([1, 1]);
   });
 
   it('throttles live delivery per recipient and category, keeping every item in the inbox', async () => {

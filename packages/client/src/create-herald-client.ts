@@ -124,7 +124,7 @@ export interface HeraldClientEvents {
   replace: { notification: Notification; replaces: string[] };
   /** Items changed state elsewhere (or through `mark`). */
   state: StateChange;
-  /** The unread count, whenever the server tells a new one. */
+  /** The unread count, whenever the server tells a new one: with each live item, marks, `welcome`. */
   'unread-count': number;
   /** The connection is live: `missed` items came first (already emitted). */
   connected: { missed: number; lastSeq: number };
@@ -342,12 +342,15 @@ export function createHeraldClient(options: HeraldClientOptions): HeraldClient {
         setUnread(frame.unreadCount);
         return;
       case 'notification':
-        if (accept(frame.notification)) events.emit('notification', frame.notification);
+        if (!accept(frame.notification)) return;
+        events.emit('notification', frame.notification);
+        // Live items carry the count once they arrived; resent ones do not (welcome did).
+        if (frame.unreadCount !== undefined) setUnread(frame.unreadCount);
         return;
       case 'replace':
-        if (accept(frame.notification)) {
-          events.emit('replace', { notification: frame.notification, replaces: frame.replaces });
-        }
+        if (!accept(frame.notification)) return;
+        events.emit('replace', { notification: frame.notification, replaces: frame.replaces });
+        if (frame.unreadCount !== undefined) setUnread(frame.unreadCount);
         return;
       case 'state': {
         const { type: _type, ...change } = frame;

@@ -118,7 +118,7 @@ export class HeraldTestServer implements AsyncDisposable {
   /** Stores a notification in `recipient`'s inbox, then delivers it live if the server is up. */
   async publish(recipient: string, extra: Partial<NewNotification> = {}): Promise<Notification> {
     this.#eventSeq += 1;
-    const { inserted, notification, replaced } = this.store.inbox.insert({
+    const { inserted, notification, replaced, unreadCount } = this.store.inbox.insert({
       tenantId: this.tenant,
       id: `n-${recipient}-${this.#eventSeq}`,
       recipientId: recipient,
@@ -130,7 +130,7 @@ export class HeraldTestServer implements AsyncDisposable {
     });
     const item = toNotification(notification);
     if (inserted && notification.replacedAt === null && this.#gateway !== undefined) {
-      await this.#gateway.deliver(item, { replaces: replaced });
+      await this.#gateway.deliver(item, { replaces: replaced, unreadCount });
     }
     return item;
   }

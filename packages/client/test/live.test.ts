@@ -22,6 +22,25 @@ describe('live notifications', () => {
     expect(recorder.titles()).toEqual(['one', 'two']);
     expect(recorder.seqs()).toEqual([2, 3]);
     expect(client.lastSeq).toBe(3);
+    // Each live item brings the count a badge shows.
+    expect(recorder.events['unread-count']).toEqual([1, 2, 3]);
+  });
+
+  it('takes the unread count of replace frames, and none from resent items', async () => {
+    await using server = await HeraldTestServer.start();
+    const missed = await server.publish('alice', { title: 'missed', collapseKey: 'order:1' });
+    server.store.inbox.markRead(server.tenant, 'alice', missed.id);
+    const { client, recorder } = testClient(server.base, { token: await server.token('alice'), lastSeq: 0 });
+    await using _client = client;
+    await client.connect();
+    expect(recorder.events.notification.map((n) => n.title)).toEqual(['missed']);
+    expect(recorder.events['unread-count']).toEqual([0]);
+    await server.publish('alice', { title: 'newer', collapseKey: 'order:1' });
+    await recorder.until(() => recorder.events.replace.length === 1);
+    expect(recorder.events['unread-count']).toEqual([0, 1]);
+    await server.publish('alice', { title: 'other' });
+    await recorder.until(() => recorder.events.notification.length === 2);
+    expect(recorder.events['unread-count']).toEqual([0, 1, 2]);
   });
 
   it('resumes after a dropped connection with exactly the missed items, and no repeats', async () => {

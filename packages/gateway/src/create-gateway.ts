@@ -166,7 +166,9 @@ export interface StateDelivery {
 /** Options of {@link Gateway.deliver}. */
 export interface DeliverOptions {
   /** Ids the notification replaces through its collapse key: sent as a `replace` frame. */
-  replaces?: readonly string[];
+  replaces?: readonly string[] | undefined;
+  /** The recipient's unread count once the notification arrived, for the frame (badges). @defaultValue left out */
+  unreadCount?: number | undefined;
 }
 
 /** What a gateway is doing. */
@@ -328,7 +330,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (message === undefined || message.origin === instanceId) return;
     if (message.kind === 'notification') {
       if (message.notification.tenant !== tenant) return;
-      const frame = notificationFrame(message.notification, message.replaces);
+      const frame = notificationFrame(message.notification, message.replaces, message.unreadCount);
       fanOutLocal(tenant, message.notification.recipient, frame, message.notification.seq);
     } else {
       fanOutLocal(tenant, message.subscriber, message.frame, undefined);
@@ -375,15 +377,19 @@ export function createGateway(options: GatewayOptions): Gateway {
   function notificationFrame(
     notification: Notification,
     replaces: readonly string[] | undefined,
+    unreadCount: number | undefined,
   ): NotificationFrame {
     const written =
       notification.stages === undefined
         ? notification
         : { ...notification, stages: { ...notification.stages, written: now() } };
-    if (replaces !== undefined && replaces.length > 0) {
-      return { type: 'replace', notification: written, replaces: [...replaces] };
-    }
-    return { type: 'notification', notification: written };
+    // Keys in the order `notificationFrameText` writes them.
+    const frame: NotificationFrame =
+      replaces !== undefined && replaces.length > 0
+        ? { type: 'replace', notification: written, replaces: [...replaces] }
+        : { type: 'notification', notification: written };
+    if (unreadCount !== undefined) frame.unreadCount = unreadCount;
+    return frame;
   }
 
   async function authenticate(token: string): Promise<SubscriberTokenClaims> {
@@ -678,7 +684,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     async deliver(notification, deliverOptions = {}) {
       assertOpen();
-      const frame = notificationFrame(notification, deliverOptions.replaces);
+      const frame = notificationFrame(notification, deliverOptions.replaces, deliverOptions.unreadCount);
       // Encoded once: the notification's JSON goes into this instance's WebSocket frames and,
       // as it is, into the message to the other instances (each stamps its own `written`).
       const notificationJson = JSON.stringify(frame.notification);
@@ -689,7 +695,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       }
       const reached = fanOutLocal(notification.tenant, notification.recipient, frame, notification.seq);
       if (cache !== undefined) {
-        const text = encodeNotificationFanOut(instanceId, notificationJson, deliverOptions.replaces);
+        const text = encodeNotificationFanOut(instanceId, notificationJson, deliverOptions);
         await cache.publish(channelOf(notification.tenant), text);
       }
       return reached;

@@ -62,16 +62,29 @@ describe('fan-out messages', () => {
     };
     const json = JSON.stringify(stamped);
     for (const replaces of [undefined, [], ['n-0', 'n-"q"']]) {
-      const message: FanOutMessage = {
-        v: 1,
-        origin: 'inst-"1"',
-        kind: 'notification',
-        notification: stamped,
-      };
-      if (replaces !== undefined && replaces.length > 0) message.replaces = replaces;
-      const text = encodeNotificationFanOut('inst-"1"', json, replaces);
-      expect(text).toBe(encodeFanOutMessage(message));
-      expect(decodeFanOutMessage(text)).toEqual(message);
+      for (const unreadCount of [undefined, 0, 12]) {
+        const message: FanOutMessage = {
+          v: 1,
+          origin: 'inst-"1"',
+          kind: 'notification',
+          notification: stamped,
+        };
+        if (replaces !== undefined && replaces.length > 0) message.replaces = replaces;
+        if (unreadCount !== undefined) message.unreadCount = unreadCount;
+        const text = encodeNotificationFanOut('inst-"1"', json, { replaces, unreadCount });
+        expect(text).toBe(encodeFanOutMessage(message));
+        expect(decodeFanOutMessage(text)).toEqual(message);
+      }
+    }
+  });
+
+  it('leaves out an unread count that is not a count', () => {
+    for (const unreadCount of [-1, 1.5, '3', null]) {
+      const text = encodeFanOutMessage({ v: 1, origin: 'a', kind: 'notification', notification }).replace(
+        /}$/,
+        `,"unreadCount":${JSON.stringify(unreadCount)}}`,
+      );
+      expect(decodeFanOutMessage(text)).toEqual({ v: 1, origin: 'a', kind: 'notification', notification });
     }
   });
 });

@@ -10,7 +10,14 @@ type StateFrame = Extract<ServerFrame, { type: 'state' }>;
 
 /** A delivery as it crosses instances, tagged with the instance that made it. */
 export type FanOutMessage =
-  | { v: 1; origin: string; kind: 'notification'; notification: Notification; replaces?: string[] }
+  | {
+      v: 1;
+      origin: string;
+      kind: 'notification';
+      notification: Notification;
+      replaces?: string[];
+      unreadCount?: number;
+    }
   | { v: 1; origin: string; kind: 'state'; subscriber: string; frame: StateFrame };
 
 /** How every message of `origin` begins, so an instance can tell its own echo without parsing it. */
@@ -38,16 +45,18 @@ export function encodeFanOutMessage(message: FanOutMessage): string {
  *
  * @example
  * const json = JSON.stringify(notification);
- * await cache.publish(channel, encodeNotificationFanOut(instanceId, json, replaces));
+ * await cache.publish(channel, encodeNotificationFanOut(instanceId, json, { replaces, unreadCount }));
  */
 export function encodeNotificationFanOut(
   origin: string,
   notificationJson: string,
-  replaces?: readonly string[],
+  options: { replaces?: readonly string[] | undefined; unreadCount?: number | undefined } = {},
 ): string {
+  const { replaces, unreadCount } = options;
   const replacing =
     replaces !== undefined && replaces.length > 0 ? `,"replaces":${JSON.stringify(replaces)}` : '';
-  return `${fanOutOriginPrefix(origin)}"kind":"notification","notification":${notificationJson}${replacing}}`;
+  const unread = unreadCount === undefined ? '' : `,"unreadCount":${unreadCount}`;
+  return `${fanOutOriginPrefix(origin)}"kind":"notification","notification":${notificationJson}${replacing}${unread}}`;
 }
 
 /**
@@ -72,11 +81,16 @@ export function decodeFanOutMessage(text: string): FanOutMessage | undefined {
   if (record['kind'] === 'notification') {
     const notification = notificationSchema.safeParse(record['notification']);
     if (!notification.success) return undefined;
+    const message: FanOutMessage = { v: 1, origin, kind: 'notification', notification: notification.data };
     const replaces = record['replaces'];
     if (Array.isArray(replaces) && replaces.every((id) => typeof id === 'string') && replaces.length > 0) {
-      return { v: 1, origin, kind: 'notification', notification: notification.data, replaces };
+      message.replaces = replaces;
     }
-    return { v: 1, origin, kind: 'notification', notification: notification.data };
+    const unreadCount = record['unreadCount'];
+    if (Number.isSafeInteger(unreadCount) && (unreadCount as number) >= 0) {
+      message.unreadCount = unreadCount as number;
+    }
+    return message;
   }
   if (record['kind'] === 'state') {
     const subscriber = subjectIdSchema.safeParse(record['subscriber']);

@@ -13,10 +13,12 @@ const stamped = notification('acme', 'rep-7', 3, {
 });
 
 describe('notificationFrameText', () => {
-  it('is encodeFrame of a notification frame and of a replace frame', () => {
+  it('is encodeFrame of a notification frame and of a replace frame, with and without a count', () => {
     const frames: NotificationFrame[] = [
       { type: 'notification', notification: stamped },
       { type: 'replace', notification: stamped, replaces: ['n-0', 'n-"q"'] },
+      { type: 'notification', notification: stamped, unreadCount: 0 },
+      { type: 'replace', notification: stamped, replaces: ['n-0'], unreadCount: 41 },
     ];
     for (const frame of frames) {
       expect(notificationFrameText(frame, JSON.stringify(frame.notification))).toBe(encodeFrame(frame));

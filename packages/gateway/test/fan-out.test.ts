@@ -57,8 +57,10 @@ describe.each(backends)('cross-instance fan-out: $name', (backend) => {
     await bobOnB.hello(await token(tenant, 'bob'));
     await aliceElsewhereOnB.hello(await token(other, 'alice'));
 
-    expect(await a.gateway.deliver(inbox.store(notification(tenant, 'alice', 1)))).toBe(1);
-    await b.gateway.deliver(inbox.store(notification(tenant, 'alice', 2)));
+    expect(await a.gateway.deliver(inbox.store(notification(tenant, 'alice', 1)), { unreadCount: 1 })).toBe(
+      1,
+    );
+    await b.gateway.deliver(inbox.store(notification(tenant, 'alice', 2)), { unreadCount: 2 });
     await a.gateway.deliverState({
       tenant,
       subscriber: 'alice',
@@ -76,6 +78,14 @@ describe.each(backends)('cross-instance fan-out: $name', (backend) => {
     for (const client of [onA, onB]) {
       // Made on two instances, the two may arrive in either order; each exactly once.
       expect(client.seqs().toSorted((x, y) => x - y)).toEqual([1, 2]);
+      // The count made with each delivery crosses instances with it.
+      const counts = client.frames.flatMap((f) =>
+        f.type === 'notification' ? [[f.notification.seq, f.unreadCount]] : [],
+      );
+      expect(counts.toSorted((x, y) => Number(x[0]) - Number(y[0]))).toEqual([
+        [1, 1],
+        [2, 2],
+      ]);
       expect(client.frames.filter((f) => f.type === 'state')).toEqual([
         { type: 'state', action: 'seen', all: true, at: 9, unreadCount: 2 },
       ]);

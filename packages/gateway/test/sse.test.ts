@@ -72,11 +72,13 @@ describe('SSE stream', () => {
         '4',
         '5',
       ]);
-      await server.gateway.deliver(server.inbox.store(notification(tenant, 'alice', 6)));
+      await server.gateway.deliver(server.inbox.store(notification(tenant, 'alice', 6)), { unreadCount: 4 });
       await server.gateway.deliver(notification(tenant, 'bob', 1));
       await alice.until(() => alice.seqs().includes(6));
       await bob.until(() => bob.seqs().includes(1));
       expect(alice.seqs()).toEqual([3, 4, 5, 6]);
+      expect(alice.frames.at(-1)?.frame).toMatchObject({ type: 'notification', unreadCount: 4 });
+      expect(alice.frames.find((f) => f.id === '5')?.frame).not.toHaveProperty('unreadCount');
       expect(bob.seqs()).toEqual([1]);
       expect(server.gateway.stats()).toMatchObject({ sseStreams: 2, connections: 2 });
     } finally {

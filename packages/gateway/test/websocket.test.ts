@@ -218,6 +218,32 @@ describe('WebSocket delivery', () => {
   });
 });
 
+describe('WebSocket unread counts', () => {
+  it('sends the count given to deliver on live frames, and none on resumed items', async () => {
+    await using server = await startGateway();
+    const tenant = unique('t');
+    server.inbox.store(notification(tenant, 'alice', 1));
+    await using client = await TestClient.connect(server.port);
+    await client.hello(await token(tenant, 'alice'), 0);
+    await server.gateway.deliver(server.inbox.store(notification(tenant, 'alice', 2)), { unreadCount: 2 });
+    await server.gateway.deliver(server.inbox.store(notification(tenant, 'alice', 3)), {
+      replaces: ['n-2'],
+      unreadCount: 2,
+    });
+    await server.gateway.deliver(server.inbox.store(notification(tenant, 'alice', 4)));
+    await client.until(() => client.seqs().includes(4));
+    const counts = client.frames
+      .filter((frame) => frame.type === 'notification' || frame.type === 'replace')
+      .map((frame) => [frame.type, frame.notification.seq, frame.unreadCount]);
+    expect(counts).toEqual([
+      ['notification', 1, undefined],
+      ['notification', 2, 2],
+      ['replace', 3, 2],
+      ['notification', 4, undefined],
+    ]);
+  });
+});
+
 describe('WebSocket resume', () => {
   it('sends exactly the missed items page by page, then resume-complete, then live', async () => {
     await using server = await startGateway({ resumePageSize: 3 });

@@ -47,10 +47,17 @@ export const welcomeFrameSchema = z.object({
   heartbeatMs: z.int().min(1).meta({ description: 'Ping at least this often.' }),
 });
 
+/** On live notification frames: the count a badge shows once the item has arrived. */
+const arrivedUnreadCount = z.int().min(0).optional().meta({
+  description:
+    'The unread count just after this item arrived. On live items only: resent ones leave it out (`welcome` carries the count).',
+});
+
 /** Server → client: a new inbox item (missed or live). */
 export const notificationFrameSchema = z.object({
   type: z.literal('notification'),
   notification: notificationSchema,
+  unreadCount: arrivedUnreadCount,
 });
 
 /** Server → client: a new item that replaces older ones through its collapse key; drop `replaces`. */
@@ -58,6 +65,7 @@ export const replaceFrameSchema = z.object({
   type: z.literal('replace'),
   notification: notificationSchema,
   replaces: z.array(z.string()).min(1),
+  unreadCount: arrivedUnreadCount,
 });
 
 /** Server → client: items changed state on another connection (or through the API). */

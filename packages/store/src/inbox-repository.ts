@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteUpdateSetSource } from 'drizzle-orm/sqlite-core';
 import { assertArgument } from './assert-argument.js';
 import { boundedDeleteSql, purgeLimit, type PurgeOptions } from './purge-options.js';
@@ -47,6 +47,8 @@ export interface InsertNotificationResult {
   notification: Notification;
   /** Ids of the notifications this one replaced through its collapse key. */
   replaced: string[];
+  /** The recipient's unread count just after the insert, as `unreadCount` would answer then. */
+  unreadCount: number;
 }
 
 /** Filters and paging for `list`. */
@@ -169,7 +171,8 @@ export class InboxRepository {
       .pluck();
     const insertTransaction = db.$client.transaction((row: InsertParams): InsertNotificationResult => {
       if (this.#exists.get(row.tenantId, row.id) !== undefined) {
-        return { inserted: false, notification: this.#get.get(row)!, replaced: [] };
+        const unreadCount = this.#unread.get(row.now, row.tenantId, row.recipientId) ?? 0;
+        return { inserted: false, notification: this.#get.get(row)!, replaced: [], unreadCount };
       }
       const seq = this.#nextSeq.get(row.tenantId, row.recipientId)!;
       const collapse: CollapseValues | undefined =
@@ -225,7 +228,8 @@ export class InboxRepository {
         collapse === undefined || newer !== undefined
           ? []
           : this.#replaceOlder.all(row.now, row.id, ...collapse);
-      return { inserted: true, notification, replaced };
+      const unreadCount = this.#unread.get(row.now, row.tenantId, row.recipientId) ?? 0;
+      return { inserted: true, notification, replaced, unreadCount };
     });
     this.#insertTransaction = (row: InsertParams) => insertTransaction.immediate(row);
 
@@ -261,11 +265,17 @@ export class InboxRepository {
         and(eq(inboxSequences.tenantId, p('tenantId')), eq(inboxSequences.recipientId, p('recipientId'))),
       )
       .prepare();
-    this.#unread = db
-      .select({ count: count() })
-      .from(n)
-      .where(and(ofRecipient, isNull(n.readAt), isNull(n.archivedAt), live))
-      .prepare();
+    // The triggers' counter, less the unread items past their expiry that no purge took yet: a
+    // probe of the partial index of unread expiring items, short while housekeeping runs.
+    this.#unread = db.$client
+      .prepare<[now: number, tenantId: string, recipientId: string], number>(
+        `SELECT max(0, s.unread_count - (
+           SELECT count(*) FROM notifications
+           WHERE tenant_id = s.tenant_id AND recipient_id = s.recipient_id AND read_at IS NULL
+             AND archived_at IS NULL AND replaced_at IS NULL AND expires_at IS NOT NULL AND expires_at <= ?))
+         FROM inbox_sequences AS s WHERE s.tenant_id = ? AND s.recipient_id = ?`,
+      )
+      .pluck();
 
     const mark = (set: SQLiteUpdateSetSource<typeof n>, when: SQL | undefined) =>
       db.update(n).set(set).where(and(one, when)).prepare();
@@ -402,7 +412,7 @@ export class InboxRepository {
    * const badge = store.inbox.unreadCount('acme', 'rep-7');
    */
   unreadCount(tenantId: string, recipientId: string): number {
-    return this.#unread.get({ tenantId, recipientId, now: this.#now() })?.count ?? 0;
+    return this.#unread.get(this.#now(), tenantId, recipientId) ?? 0;
   }
 
   /**

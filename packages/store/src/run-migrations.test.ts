@@ -141,3 +141,37 @@ describe('the 0001 migration', () => {
     });
   });
 });
+
+describe('the 0005 migration', () => {
+  it('starts each unread counter from the items already there', async () => {
+    const path = tempDatabasePath();
+    const old = new Database(path);
+    const migrations = readMigrationFiles({ migrationsFolder });
+    const before = migrations.slice(0, 5);
+    for (const migration of before) for (const statement of migration.sql) old.exec(statement);
+    old.exec(`INSERT INTO tenants VALUES ('acme', 'Acme', 1)`);
+    old.exec(`INSERT INTO inbox_sequences VALUES ('acme', 'rep-7', 5), ('acme', 'rep-8', 1)`);
+    const insert = old.prepare(
+      `INSERT INTO notifications (tenant_id, id, recipient_id, seq, title, data, priority, category, created_at, read_at, archived_at, replaced_at, expires_at)
+       VALUES ('acme', ?, ?, ?, 'Hello', '{}', 0, 'general', 1, ?, ?, ?, ?)`,
+    );
+    insert.run('unread', 'rep-7', 1, null, null, null, null);
+    insert.run('unread-expiring', 'rep-7', 2, null, null, null, Date.now() + 60_000);
+    insert.run('read', 'rep-7', 3, 5, null, null, null);
+    insert.run('archived', 'rep-7', 4, null, 5, null, null);
+    insert.run('replaced', 'rep-7', 5, null, null, 5, null);
+    insert.run('other', 'rep-8', 1, null, null, null, null);
+    old.exec(
+      'CREATE TABLE __drizzle_migrations (id INTEGER PRIMARY KEY, hash text NOT NULL, created_at numeric)',
+    );
+    const record = old.prepare('INSERT INTO __drizzle_migrations (hash, created_at) VALUES (?, ?)');
+    for (const migration of before) record.run(migration.hash, migration.folderMillis);
+    old.close();
+
+    await using store = openStore({ path });
+    expect(store.inbox.unreadCount('acme', 'rep-7')).toBe(2);
+    expect(store.inbox.unreadCount('acme', 'rep-8')).toBe(1);
+    expect(store.inbox.markRead('acme', 'rep-7', 'unread')).toBe(true);
+    expect(store.inbox.unreadCount('acme', 'rep-7')).toBe(1);
+  });
+});

@@ -77,7 +77,12 @@ export const processedEvents = sqliteTable(
   ],
 );
 
-/** The last sequence number handed out per recipient: sequences never repeat, even after purges. */
+/**
+ * Per recipient: the last sequence number handed out (sequences never repeat, even after purges)
+ * and how many items are unread. The count is kept by triggers on `notifications` (migration
+ * 0005), so every change of an item's read, archived or replaced state, or its deletion, moves
+ * it in the same transaction; items past `expires_at` and not yet purged still count here.
+ */
 export const inboxSequences = sqliteTable(
   'inbox_sequences',
   {
@@ -86,6 +91,7 @@ export const inboxSequences = sqliteTable(
       .references(() => tenants.id, { onDelete: 'cascade' }),
     recipientId: text('recipient_id').notNull(),
     lastSeq: integer('last_seq').notNull(),
+    unreadCount: integer('unread_count').notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.recipientId] })],
 );
@@ -128,9 +134,12 @@ export const notifications = sqliteTable(
     index('notifications_collapse_idx')
       .on(t.tenantId, t.recipientId, t.collapseKey)
       .where(sql`${t.collapseKey} IS NOT NULL AND ${t.replacedAt} IS NULL`),
-    index('notifications_unread_idx')
-      .on(t.tenantId, t.recipientId)
-      .where(sql`${t.readAt} IS NULL AND ${t.archivedAt} IS NULL AND ${t.replacedAt} IS NULL`),
+    // The unread items that can expire: what the unread counter still counts once they have.
+    index('notifications_unread_expiring_idx')
+      .on(t.tenantId, t.recipientId, t.expiresAt)
+      .where(
+        sql`${t.readAt} IS NULL AND ${t.archivedAt} IS NULL AND ${t.replacedAt} IS NULL AND ${t.expiresAt} IS NOT NULL`,
+      ),
     index('notifications_expires_idx')
       .on(t.expiresAt)
       .where(sql`${t.expiresAt} IS NOT NULL`),
