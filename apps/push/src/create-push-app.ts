@@ -152,6 +152,7 @@ export function createPushApp(deps: PushDeps): PushApp {
         lastSeq: store.inbox.lastSequence(tenant, subscriber),
         unreadCount: store.inbox.unreadCount(tenant, subscriber),
       }),
+      unreadCount: (tenant, subscriber) => store.inbox.unreadCount(tenant, subscriber),
     },
     onMark: async ({ tenant, subscriber }, mark) => {
       const { type: _type, ...request } = mark;

@@ -55,6 +55,12 @@ describe('push across instances and drivers', () => {
           .map((n) => n.title)
           .sort(),
       ).toEqual(['Note 1', 'Note 2', 'Note 3']);
+      // Read on B meanwhile: a later item from A comes with the count B's store has now.
+      b.store.inbox.markAllRead('acme', 'rep-7');
+      await a.publish('acme', [{ customerId: 'c4', data: { to: 'rep-7', n: 4 } }]);
+      await onB.until(() => onB.notifications().length === 4);
+      const last = onB.frames.filter((frame) => frame.type === 'notification').at(-1);
+      expect(last).toMatchObject({ notification: { title: 'Note 4' }, unreadCount: 1 });
       expect(b.push.gateway.stats().connections).toBe(1);
       expect(a.push.gateway.stats().connections).toBe(0);
     } finally {

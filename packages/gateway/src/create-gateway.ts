@@ -50,6 +50,12 @@ export interface InboxSource {
   ): Promise<readonly Notification[]> | readonly Notification[];
   /** The inbox's newest seq and unread count; without it `welcome` carries the resume point and 0. */
   summary?(tenant: string, subscriber: string): Promise<InboxSummary> | InboxSummary;
+  /**
+   * The subscriber's unread count now, read when a delivery made on another instance reaches a
+   * connection here: a mark made here after that delivery (whose `state` frame may have come
+   * first) is counted. Without it, the count made with the delivery is sent.
+   */
+  unreadCount?(tenant: string, subscriber: string): number;
 }
 
 /** A subscriber: whose connection a callback is about. */
@@ -329,11 +335,25 @@ export function createGateway(options: GatewayOptions): Gateway {
     const message = decodeFanOutMessage(text);
     if (message === undefined || message.origin === instanceId) return;
     if (message.kind === 'notification') {
-      if (message.notification.tenant !== tenant) return;
-      const frame = notificationFrame(message.notification, message.replaces, message.unreadCount);
-      fanOutLocal(tenant, message.notification.recipient, frame, message.notification.seq);
+      const { notification } = message;
+      if (notification.tenant !== tenant) return;
+      if (byTenant.get(tenant)?.has(notification.recipient) !== true) return;
+      const unreadCount = unreadCountHere(notification, message.unreadCount);
+      const frame = notificationFrame(notification, message.replaces, unreadCount);
+      fanOutLocal(tenant, notification.recipient, frame, notification.seq);
     } else {
       fanOutLocal(tenant, message.subscriber, message.frame, undefined);
+    }
+  }
+
+  /** The count for a delivery made elsewhere: read here when the inbox can tell, else the one it came with. */
+  function unreadCountHere(notification: Notification, sent: number | undefined): number | undefined {
+    if (sent === undefined || inbox.unreadCount === undefined) return sent;
+    try {
+      return inbox.unreadCount(notification.tenant, notification.recipient);
+    } catch (error) {
+      onError(error);
+      return sent;
     }
   }
 

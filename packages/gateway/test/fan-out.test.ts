@@ -96,6 +96,45 @@ describe.each(backends)('cross-instance fan-out: $name', (backend) => {
     ).toEqual([]);
   });
 
+  it('counts unread again where a delivery from another instance arrives, when the inbox can', async () => {
+    const [cacheA, cacheB] = await backend.pair();
+    await using _cacheA = cacheA;
+    await using _cacheB = cacheB;
+    const inboxB = new FakeInbox();
+    // B's store says 1: say a mark made on B after A stored the item, its state frame already out.
+    let countOnB = (): number => 1;
+    inboxB.unreadCount = () => countOnB();
+    const errors: unknown[] = [];
+    await using a = await startGateway({ cache: cacheA });
+    await using b = await startGateway({ inbox: inboxB, cache: cacheB, onError: (e) => errors.push(e) });
+    const tenant = unique('t');
+    await using onA = await TestClient.connect(a.port);
+    await using onB = await TestClient.connect(b.port);
+    await onA.hello(await token(tenant, 'alice'));
+    await onB.hello(await token(tenant, 'alice'));
+    const counts = (client: TestClient) =>
+      client.frames.flatMap((f) => (f.type === 'notification' ? [[f.notification.seq, f.unreadCount]] : []));
+
+    await a.gateway.deliver(notification(tenant, 'alice', 1), { unreadCount: 5 });
+    await onB.until(() => onB.seqs().includes(1));
+    // When B's inbox cannot answer, the count made on A goes out, and B reports the failure.
+    countOnB = () => {
+      throw new Error('store closed');
+    };
+    await a.gateway.deliver(notification(tenant, 'alice', 2), { unreadCount: 6 });
+    await onB.until(() => onB.seqs().includes(2));
+    await onA.until(() => onA.seqs().includes(2));
+    expect(counts(onA)).toEqual([
+      [1, 5],
+      [2, 6],
+    ]);
+    expect(counts(onB)).toEqual([
+      [1, 1],
+      [2, 6],
+    ]);
+    expect(errors).toEqual([new Error('store closed')]);
+  });
+
   it('a client that resumes on B while A delivers misses nothing', async () => {
     const [cacheA, cacheB] = await backend.pair();
     await using _cacheA = cacheA;

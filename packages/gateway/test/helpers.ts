@@ -47,6 +47,8 @@ export class FakeInbox implements InboxSource {
   calls = 0;
   /** Runs inside each `listAfter` before it answers: lets a test race deliveries against the resume. */
   beforeAnswer: ((call: number) => Promise<void> | void) | undefined;
+  /** Set by a test to have the gateway count unread items here for deliveries from other instances. */
+  unreadCount?: (tenant: string, subscriber: string) => number;
 
   store(item: Notification): Notification {
     const key = `${item.tenant}/${item.recipient}`;
