@@ -37,21 +37,35 @@ export async function commandTail(options: TailCommandOptions): Promise<void> {
     getToken = () => mintToken(target, subscriber);
   }
   const client = createHeraldClient({ url, getToken, WebSocket });
-  client.on('notification', (n) => console.log(options.json ? JSON.stringify(n) : line(n)));
+  // A live item's count comes as `unread-count` right after it, from the same frame: the line
+  // waits for that (or the next item, when several frames arrive in one read) to carry it.
+  let pending: string | undefined;
+  const flush = (): void => {
+    if (pending !== undefined) console.log(pending);
+    pending = undefined;
+  };
+  const printLater = (text: string): void => {
+    flush();
+    pending = text;
+    queueMicrotask(flush);
+  };
+  client.on('unread-count', (count) => {
+    if (pending !== undefined) pending += ` · unread ${count}`;
+  });
+  client.on('notification', (n) => (options.json ? console.log(JSON.stringify(n)) : printLater(line(n))));
   client.on('replace', ({ notification, replaces }) =>
-    console.log(
-      options.json
-        ? JSON.stringify({ replaces, notification })
-        : `${line(notification)} (replaces ${replaces.length})`,
-    ),
+    options.json
+      ? console.log(JSON.stringify({ replaces, notification }))
+      : printLater(`${line(notification)} (replaces ${replaces.length})`),
   );
-  client.on('state', (state) =>
+  client.on('state', (state) => {
+    flush();
     console.log(
       options.json
         ? JSON.stringify({ state })
         : `· ${state.action} ${state.all === true ? 'all' : (state.ids ?? []).length} (unread ${state.unreadCount})`,
-    ),
-  );
+    );
+  });
   client.on('reconnecting', ({ delayMs }) => console.error(`· connection lost; retrying in ${delayMs} ms`));
   let failed: HeraldClientError | undefined;
   const stopped = new Promise<void>((resolveStop) => {
