@@ -268,6 +268,26 @@ describe('rendering', () => {
     expect(warnings).toEqual([]);
   });
 
+  test("expiry comes from the rule, else the rule set's default, else none", () => {
+    const rules = (defaults: string) =>
+      parseRuleSet(`
+defaults: { ${defaults} }
+rules:
+  - { id: own, match: { type: a.b }, recipients: [owner], template: { en: { title: x } }, expiresIn: PT1H }
+  - { id: inherits, match: { type: a.b }, recipients: [owner], template: { en: { title: y } } }
+`);
+    const expiries = (set: ReturnType<typeof parseRuleSet>) =>
+      Object.fromEntries(
+        evaluate(set, event('a.b', {}), context).notifications.map((n) => [n.rule, n.expiresAt]),
+      );
+    const occurred = Date.parse('2030-01-01T00:00:00.000Z');
+    expect(expiries(rules('expiresIn: P7D'))).toEqual({
+      own: occurred + 3_600_000,
+      inherits: occurred + 7 * 86_400_000,
+    });
+    expect(expiries(rules(''))).toEqual({ own: occurred + 3_600_000, inherits: undefined });
+  });
+
   test('priority comes from the rule, else the event, else the rule set default', () => {
     const plain = (priority?: 'critical') =>
       evaluate(ruleSet, event('order.paid', {}, priority === undefined ? {} : { priority }), context)

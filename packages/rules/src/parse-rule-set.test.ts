@@ -160,6 +160,12 @@ rules:
       /invalid duration/,
     ],
     [
+      'a bad default expiry',
+      `defaults: { expiresIn: P0D }\nrules: [{ id: a, match: { type: a.b }, recipients: [owner], template: { title: x } }]`,
+      'defaults.expiresIn',
+      /duration/,
+    ],
+    [
       'a schedule without a time',
       `rules: [{ id: a, match: { type: a.b }, schedule: { notify: { recipients: [owner], template: { title: x } } } }]`,
       'rules[0].schedule.at',

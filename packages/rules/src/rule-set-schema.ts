@@ -215,6 +215,8 @@ export const ruleSetFileSchema = z.strictObject({
       priority: prioritySchema.default('normal'),
       category: categorySchema.default('general'),
       channels: z.array(channelSchema).min(1).default(['in_app']),
+      /** How long inbox items of rules without their own `expiresIn` last. Without it, they stay. */
+      expiresIn: positiveDuration.optional(),
     })
     .prefault({}),
   rules: z.array(ruleSchema),

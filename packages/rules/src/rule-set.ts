@@ -179,6 +179,7 @@ export function compileRuleSet(definition: RuleSetDefinition): CompiledRuleSet |
     if (ms === undefined) issues.push({ path, message: `invalid duration '${text}'` });
     return ms;
   };
+  const defaultExpiresInMs = duration(defaults.expiresIn, ['defaults', 'expiresIn']);
 
   const field = (
     text: string,
@@ -262,7 +263,7 @@ export function compileRuleSet(definition: RuleSetDefinition): CompiledRuleSet |
         definition.collapseKey === undefined
           ? undefined
           : template(definition.collapseKey, [...path, 'collapseKey'], roots),
-      expiresInMs: duration(definition.expiresIn, [...path, 'expiresIn']),
+      expiresInMs: duration(definition.expiresIn, [...path, 'expiresIn']) ?? defaultExpiresInMs,
       data,
     };
   };
