@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Store } from './create-store.js';
 import { openStore } from './open-store.js';
-import { manualClock, openWithTenant, storeTargets } from '../test/store-targets.js';
+import { manualClock, openWithTenant, queryPlan, storeTargets } from '../test/store-targets.js';
 
 /** A small seeded generator, so a failing sequence can be replayed. */
 function random(seed: number): (below: number) => number {
@@ -96,16 +96,14 @@ describe.each(storeTargets)('the unread count on $name', (target) => {
 describe('the unread count query', () => {
   it('reads only the expired unread items, through their partial index', async () => {
     await using store = openStore({ path: ':memory:' });
-    const plan = (
-      store.db.$client
-        .prepare(
-          `EXPLAIN QUERY PLAN SELECT count(*) FROM notifications WHERE tenant_id = ? AND recipient_id = ?
-           AND read_at IS NULL AND archived_at IS NULL AND replaced_at IS NULL AND expires_at IS NOT NULL AND expires_at <= ?`,
-        )
-        .all('acme', 'rep-7', 1) as { detail: string }[]
-    )
-      .map((row) => row.detail)
-      .join('; ');
+    const plan = queryPlan(
+      store,
+      `SELECT count(*) FROM notifications WHERE tenant_id = ? AND recipient_id = ?
+       AND read_at IS NULL AND archived_at IS NULL AND replaced_at IS NULL AND expires_at IS NOT NULL AND expires_at <= ?`,
+      'acme',
+      'rep-7',
+      1,
+    );
     // A range of the index: only the expired items not purged yet are read.
     expect(plan).toMatch(
       /USING (COVERING )?INDEX notifications_unread_expiring_idx \(tenant_id=\? AND recipient_id=\? AND expires_at/,

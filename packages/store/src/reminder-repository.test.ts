@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { openStore } from './open-store.js';
 import type { NewReminder } from './reminder-repository.js';
-import { manualClock, openWithTenant, storeTargets, tempDatabasePath } from '../test/store-targets.js';
+import {
+  manualClock,
+  openWithTenant,
+  queryPlan,
+  storeTargets,
+  tempDatabasePath,
+} from '../test/store-targets.js';
 import { raceChildren, spawnChild } from '../test/spawn-child.js';
 
 function reminder(id: string, dueAt: number, overrides: Partial<NewReminder> = {}): NewReminder {
@@ -439,10 +445,7 @@ describe.each(storeTargets)('reminders on $name', (target) => {
 describe('reminder indexes', () => {
   it('serve the claim and the horizon refill from the partial due and lease indexes', async () => {
     await using store = openStore({ path: ':memory:' });
-    const plan = (query: string) =>
-      (store.db.$client.prepare(`EXPLAIN QUERY PLAN ${query}`).all(1, 2) as { detail: string }[])
-        .map((row) => row.detail)
-        .join('; ');
+    const plan = (query: string) => queryPlan(store, query, 1, 2);
     expect(
       plan(
         "SELECT rowid FROM reminders WHERE status = 'pending' AND due_at <= ? ORDER BY due_at LIMIT CAST(? AS INTEGER)",
@@ -462,15 +465,12 @@ describe('reminder indexes', () => {
 
   it('find the reminders to purge in the partial index of those that ended, not by a scan', async () => {
     await using store = openStore({ path: ':memory:' });
-    const plan = (
-      store.db.$client
-        .prepare(
-          "EXPLAIN QUERY PLAN SELECT rowid FROM reminders WHERE status IN ('fired', 'failed', 'cancelled') AND updated_at <= ? ORDER BY updated_at LIMIT CAST(? AS INTEGER)",
-        )
-        .all(1, 2) as { detail: string }[]
-    )
-      .map((row) => row.detail)
-      .join('; ');
+    const plan = queryPlan(
+      store,
+      "SELECT rowid FROM reminders WHERE status IN ('fired', 'failed', 'cancelled') AND updated_at <= ? ORDER BY updated_at LIMIT CAST(? AS INTEGER)",
+      1,
+      2,
+    );
     expect(plan).toMatch(/USING (COVERING )?INDEX reminders_finished_idx(?!.*TEMP B-TREE)/);
   });
 });

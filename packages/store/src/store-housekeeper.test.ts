@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import type { Store } from './create-store.js';
 import { openStore } from './open-store.js';
 import { StoreHousekeeper, type HousekeepingTask, type PurgeCounts } from './store-housekeeper.js';
-import { manualClock, openWithTenant, storeTargets, tempDatabasePath } from '../test/store-targets.js';
+import {
+  manualClock,
+  openWithTenant,
+  queryPlan,
+  storeTargets,
+  tempDatabasePath,
+} from '../test/store-targets.js';
 
 const day = 86_400_000;
 
@@ -178,10 +184,7 @@ describe('store housekeeping settings and plans', () => {
 
   it('finds what to purge through an index, without sorting', async () => {
     await using store = openStore({ path: ':memory:' });
-    const plan = (query: string) =>
-      (store.db.$client.prepare(`EXPLAIN QUERY PLAN ${query}`).all(1, 2) as { detail: string }[])
-        .map((row) => row.detail)
-        .join('; ');
+    const plan = (query: string) => queryPlan(store, query, 1, 2);
     const picks = (table: string, column: string) =>
       `SELECT rowid FROM ${table} WHERE ${column} <= ? ORDER BY ${column} LIMIT CAST(? AS INTEGER)`;
     expect(plan(picks('processed_events', 'expires_at'))).toMatch(

@@ -59,3 +59,11 @@ export function openWithTenant(target: StoreTarget, clock: ManualClock = manualC
   store.tenants.create({ id: 'acme', name: 'Acme Corp' });
   return store;
 }
+
+/** SQLite's plan for `query` with these parameters, its steps joined by `; `, for index assertions. */
+export function queryPlan(store: Store, query: string, ...parameters: unknown[]): string {
+  const steps = store.db.$client.prepare(`EXPLAIN QUERY PLAN ${query}`).all(...parameters) as {
+    detail: string;
+  }[];
+  return steps.map((step) => step.detail).join('; ');
+}
