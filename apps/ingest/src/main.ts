@@ -1,6 +1,6 @@
 import { serve } from '@hono/node-server';
 import { createCache } from '@herald/cache';
-import { closeServer, stopOnSignals } from '@herald/http';
+import { closeServer, housekeepingSettings, stopOnSignals } from '@herald/http';
 import { CustomerProfiles } from '@herald/profiles';
 import { openStore } from '@herald/store';
 import { createEventLog } from '@herald/transport';
@@ -43,8 +43,7 @@ async function main(): Promise<void> {
       expectedItems: config.HERALD_INGEST_DEDUP_EXPECTED_ITEMS,
       exactCheck: config.HERALD_INGEST_EXACT_CHECK,
     },
-    housekeeping:
-      config.HERALD_PURGE_INTERVAL_MS === 0 ? false : { intervalMs: config.HERALD_PURGE_INTERVAL_MS },
+    housekeeping: housekeepingSettings(config.HERALD_PURGE_INTERVAL_MS),
   });
   await ingest.start();
 

@@ -1,6 +1,6 @@
 import { serve } from '@hono/node-server';
 import { createCache } from '@herald/cache';
-import { closeServer, stopOnSignals } from '@herald/http';
+import { closeServer, housekeepingSettings, stopOnSignals } from '@herald/http';
 import { CustomerProfiles } from '@herald/profiles';
 import { watchRuleFile } from '@herald/rules';
 import { openStore } from '@herald/store';
@@ -45,13 +45,9 @@ async function main(): Promise<void> {
     throttle: { limit: config.HERALD_PUSH_THROTTLE_LIMIT, windowMs: config.HERALD_PUSH_THROTTLE_WINDOW_MS },
     gateway: { maxQueuedFrames: config.HERALD_PUSH_MAX_QUEUED_FRAMES },
     corsOrigins: config.HERALD_CORS_ORIGINS,
-    housekeeping:
-      config.HERALD_PURGE_INTERVAL_MS === 0
-        ? false
-        : {
-            intervalMs: config.HERALD_PURGE_INTERVAL_MS,
-            replacedRetentionMs: config.HERALD_REPLACED_RETENTION_MS,
-          },
+    housekeeping: housekeepingSettings(config.HERALD_PURGE_INTERVAL_MS, {
+      replacedRetentionMs: config.HERALD_REPLACED_RETENTION_MS,
+    }),
   });
 
   const server = serve({ fetch: push.app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {

@@ -1,5 +1,5 @@
 import { serve } from '@hono/node-server';
-import { closeServer, stopOnSignals } from '@herald/http';
+import { closeServer, housekeepingSettings, stopOnSignals } from '@herald/http';
 import { watchRuleFile } from '@herald/rules';
 import { openStore } from '@herald/store';
 import { createEventLog } from '@herald/transport';
@@ -36,13 +36,9 @@ async function main(): Promise<void> {
     missedAfterMs: config.HERALD_SCHEDULER_MISSED_AFTER_MS,
     maxHeld: config.HERALD_SCHEDULER_MAX_HELD,
     claimAheadMs: config.HERALD_SCHEDULER_CLAIM_AHEAD_MS,
-    housekeeping:
-      config.HERALD_PURGE_INTERVAL_MS === 0
-        ? false
-        : {
-            intervalMs: config.HERALD_PURGE_INTERVAL_MS,
-            finishedReminderRetentionMs: config.HERALD_REMINDER_HISTORY_MS,
-          },
+    housekeeping: housekeepingSettings(config.HERALD_PURGE_INTERVAL_MS, {
+      finishedReminderRetentionMs: config.HERALD_REMINDER_HISTORY_MS,
+    }),
   });
   await scheduler.start();
 

@@ -1,6 +1,6 @@
 import { openStore } from '@herald/store';
 import { describe, expect, it } from 'vitest';
-import { createAppHousekeeper } from './app-housekeeper.js';
+import { createAppHousekeeper, housekeepingSettings } from './app-housekeeper.js';
 
 function recordingLogger() {
   const lines: { level: string; details: Record<string, unknown>; message: string }[] = [];
@@ -12,6 +12,17 @@ function recordingLogger() {
       lines.push({ level: 'warn', details, message }),
   };
 }
+
+describe('housekeepingSettings', () => {
+  it('turns housekeeping off for an interval of 0, and keeps the other settings otherwise', () => {
+    expect(housekeepingSettings(0, { replacedRetentionMs: 5 })).toBe(false);
+    expect(housekeepingSettings(60_000, { replacedRetentionMs: 5 })).toEqual({
+      intervalMs: 60_000,
+      replacedRetentionMs: 5,
+    });
+    expect(housekeepingSettings(1000)).toEqual({ intervalMs: 1000 });
+  });
+});
 
 describe('createAppHousekeeper', () => {
   it('is off with settings false', async () => {

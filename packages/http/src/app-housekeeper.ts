@@ -8,6 +8,20 @@ import {
 /** An app's housekeeping settings: how often and how much; `false` turns it off. */
 export type HousekeepingSettings = false | Omit<StoreHousekeeperOptions, 'tasks' | 'onPurged' | 'onError'>;
 
+/**
+ * An app's settings from its environment: `HERALD_PURGE_INTERVAL_MS=0` turns housekeeping off,
+ * any other interval runs it with the app's other settings.
+ *
+ * @example
+ * housekeeping: housekeepingSettings(config.HERALD_PURGE_INTERVAL_MS, { replacedRetentionMs: config.HERALD_REPLACED_RETENTION_MS }),
+ */
+export function housekeepingSettings(
+  intervalMs: number,
+  settings: Exclude<HousekeepingSettings, false> = {},
+): HousekeepingSettings {
+  return intervalMs === 0 ? false : { ...settings, intervalMs };
+}
+
 /** Where housekeeping is told about (a pino logger fits). */
 export interface HousekeepingLogger {
   info(details: Record<string, unknown>, message: string): void;

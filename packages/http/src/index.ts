@@ -11,6 +11,7 @@ export { nodeRequest, requestHeader, requestText } from './node-request.js';
 export { RequestGate } from './request-gate.js';
 export {
   createAppHousekeeper,
+  housekeepingSettings,
   type AppHousekeeperOptions,
   type HousekeepingLogger,
   type HousekeepingSettings,
