@@ -205,7 +205,7 @@ function fanOutNotification(tenant: string, seq: number): Notification {
     category: 'orders',
     priority: 'normal',
     title: `New order #${seq}`,
-    body: 'Ada Lovelace placed an order of 10 EUR.',
+    body: 'Ada Lovelace placed an order of €10.00.',
     data: { orderId: String(seq) },
     collapseKey: null,
     channels: ['in_app'],

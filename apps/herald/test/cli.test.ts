@@ -68,7 +68,7 @@ describe('the herald command', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(tail.output().stdout, JSON.stringify(tail.output())).toMatch(
-      /#1 .* \[normal\/orders\] New order #4242 — Ada Lovelace placed an order of 5 EUR\. · unread 1\n/,
+      /#1 .* \[normal\/orders\] New order #4242 — Ada Lovelace placed an order of €5\.00\. · unread 1\n/,
     );
     for (let i = 0; i < 200 && !tokenTail.output().stdout.includes('New order #4242'); i++) {
       await new Promise((resolve) => setTimeout(resolve, 50));

@@ -20,7 +20,7 @@ describe('herald start, end to end', () => {
     expect(rep.seen[0]).toMatchObject({
       recipient: herald.credentials.subscriber,
       title: 'New order #1001',
-      body: 'Ada Lovelace placed an order of 99.5 EUR.',
+      body: 'Ada Lovelace placed an order of €99.50.',
       rule: 'order-created',
     });
     // The same event again is a duplicate at ingest, and nothing new reaches the socket.
@@ -55,7 +55,7 @@ describe('herald start, end to end', () => {
     );
     await globexRep.until(() => globexRep.seen.length === 1);
     await sleep(200);
-    expect(globexRep.seen[0]).toMatchObject({ tenant: 'globex', body: 'Grace placed an order of 1 USD.' });
+    expect(globexRep.seen[0]).toMatchObject({ tenant: 'globex', body: 'Grace placed an order of $1.00.' });
     expect(devRep.seen).toHaveLength(0);
     await devRep.client.close();
     await globexRep.client.close();

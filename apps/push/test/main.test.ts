@@ -121,7 +121,7 @@ describe('main', () => {
       await client.until(() => client.notifications().length === 1, 10_000);
       expect(client.notifications()[0]).toMatchObject({
         title: 'New order #1001',
-        body: 'Ada placed an order of 42 EUR.',
+        body: 'Ada placed an order of €42.00.',
       });
       run.child.kill('SIGTERM');
       expect(await run.exited).toBe(0);

@@ -69,6 +69,14 @@ function summary(type: string, data: Record<string, unknown>) {
 
 const order = { orderId: '123', total: 299, currency: 'CNY' };
 
+/** How Intl writes an amount and an instant, as the `currency` and `datetime` filters do. */
+const money = (locale: string, amount: number, currency: string) =>
+  new Intl.NumberFormat(locale, { style: 'currency', currency }).format(amount);
+const dateTime = (locale: string, timeZone: string, iso: string) =>
+  new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(
+    new Date(iso),
+  );
+
 describe('the default rule set', () => {
   test('loads from the package, and is shared', async () => {
     expect(ruleSet.ruleIds).toContain('payment-due');
@@ -92,7 +100,7 @@ describe('the default rule set', () => {
         to: 'rep-7',
         priority: 'normal',
         title: 'New order #123',
-        body: 'Li Lei placed an order of 299 CNY.',
+        body: `Li Lei placed an order of ${money('en', 299, 'CNY')}.`,
         collapseKey: 'order:123',
       },
     ]);
@@ -190,7 +198,7 @@ describe('the default rule set', () => {
         to: 'rep-7',
         priority: 'high',
         title: 'Refund requested for order #123',
-        body: 'Li Lei asks for 99 CNY back: damaged',
+        body: `Li Lei asks for ${money('en', 99, 'CNY')} back: damaged`,
         collapseKey: 'refund:R9',
       },
     ]);
@@ -204,7 +212,7 @@ describe('the default rule set', () => {
         to: 'rep-7',
         priority: 'high',
         title: '1-star review from Li Lei',
-        body: '“Meh” on Tea',
+        body: 'Tea: Meh',
       },
     ]);
     expect(summary('review.posted', { ...review, rating: '2' }).notifications[0]).toMatchObject({
@@ -216,8 +224,24 @@ describe('the default rule set', () => {
         to: 'rep-7',
         priority: 'low',
         title: '5-star review from Li Lei',
-        body: '“Meh” on Tea',
+        body: 'Tea: Meh',
       },
+    ]);
+  });
+
+  test('optional fields left out read as the rule says, without warnings', () => {
+    const bodies = (type: string, data: Record<string, unknown>) =>
+      summary(type, data).notifications.map((n) => n.body);
+    expect(bodies('review.posted', { reviewId: 'V1', rating: 1 })).toEqual(['Their purchase: no comment']);
+    expect(
+      bodies('refund.requested', { orderId: '123', refundId: 'R9', amount: 5, currency: 'EUR' }),
+    ).toEqual([`Li Lei asks for ${money('en', 5, 'EUR')} back: no reason given`]);
+    expect(bodies('ticket.assigned', { ticketId: 'T7', assigneeId: 'agent-3' })).toEqual([
+      '无主题（来自 Li Lei）',
+    ]);
+    expect(bodies('order.shipped', { orderId: '123', trackingNumber: 'SF1' })).toEqual([
+      '承运商 未提供，运单号 SF1。',
+      'Carrier not given, tracking number SF1.',
     ]);
   });
 
@@ -263,7 +287,7 @@ describe('the default rule set', () => {
         to: 'rep-7',
         priority: 'normal',
         title: 'Campaign “Spring Sale” is ending',
-        body: 'It ends at 2030-03-31T23:59:00+08:00.',
+        body: `It ends on ${dateTime('en', 'UTC', '2030-03-31T23:59:00+08:00')}.`,
         collapseKey: 'campaign:C1:ending',
       },
       {
@@ -271,7 +295,7 @@ describe('the default rule set', () => {
         to: 'mgr-1',
         priority: 'normal',
         title: '活动“Spring Sale”即将结束',
-        body: '结束时间：2030-03-31T23:59:00+08:00。',
+        body: `结束时间：${dateTime('zh-Hans-CN', 'UTC', '2030-03-31T23:59:00+08:00')}。`,
         collapseKey: 'campaign:C1:ending',
       },
     ]);
@@ -323,7 +347,8 @@ describe('the default rule set', () => {
         to: 'rep-7',
         priority: 'high',
         title: 'Payment for order #123 is due in 1 hour',
-        body: '299 CNY is due at 2030-01-02T18:00:00+08:00.',
+        // The rule set's zone (UTC) for the owner, who has none of their own.
+        body: `${money('en', 299, 'CNY')} is due at ${dateTime('en', 'UTC', '2030-01-02T18:00:00+08:00')}.`,
         collapseKey: 'order:123:payment-due',
       },
       {
@@ -331,7 +356,8 @@ describe('the default rule set', () => {
         to: 'cust-42',
         priority: 'high',
         title: '订单 #123 将在 1 小时后到期付款',
-        body: '应付 299 CNY，截止时间 2030-01-02T18:00:00+08:00。',
+        // The customer's own locale and zone, from the profile.
+        body: `应付 ${money('zh-CN', 299, 'CNY')}，截止时间 ${dateTime('zh-CN', 'Asia/Shanghai', '2030-01-02T18:00:00+08:00')}。`,
         collapseKey: 'order:123:payment-due',
       },
     ]);

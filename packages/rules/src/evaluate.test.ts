@@ -313,6 +313,53 @@ rules:
     ]);
   });
 
+  test("dates and amounts are written in each recipient's locale and time zone", () => {
+    const rules = parseRuleSet(`
+defaults: { locale: en, timezone: Europe/Paris }
+rules:
+  - id: due
+    match: { type: order.created }
+    recipients: [customer, owner, { users: [ann, bob] }]
+    collapseKey: 'due:{{data.dueAt | date}}'
+    template:
+      en: { title: '{{data.total | currency: data.currency}} due {{data.dueAt | datetime}}' }
+      zh-CN: { title: '{{data.total | currency: data.currency}} 截止 {{data.dueAt | datetime}}' }
+`);
+    const dueAt = '2030-01-08T20:00:00Z';
+    const { notifications, warnings } = evaluate(
+      rules,
+      event('order.created', { total: 1234.5, currency: 'EUR', dueAt }),
+      {
+        customer: { id: 'cust-42', ownerId: 'owner-7', locale: 'zh-CN', timezone: 'Asia/Shanghai' },
+        recipientLocale: (id) => ({ 'owner-7': 'en-GB', ann: 'de' })[id],
+        recipientTimeZone: (id) => ({ 'owner-7': 'America/Los_Angeles' })[id],
+      },
+    );
+    const dateTime = (locale: string, timeZone: string) =>
+      new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(
+        new Date(dueAt),
+      );
+    const money = (locale: string) =>
+      new Intl.NumberFormat(locale, { style: 'currency', currency: 'EUR' }).format(1234.5);
+    const titles = Object.fromEntries(notifications.map((n) => [n.recipient, n.title]));
+    expect(titles).toEqual({
+      // The profile's locale and zone for the customer.
+      'cust-42': `${money('zh-CN')} 截止 ${dateTime('zh-CN', 'Asia/Shanghai')}`,
+      // en-GB reads the en text, with British dates, in its own zone.
+      'owner-7': `${money('en-GB')} due ${dateTime('en-GB', 'America/Los_Angeles')}`,
+      // de has no variant: the en text, German numbers, the rule set's zone.
+      ann: `${money('de')} due ${dateTime('de', 'Europe/Paris')}`,
+      // Nothing known: the rule set's defaults.
+      bob: `${money('en')} due ${dateTime('en', 'Europe/Paris')}`,
+    });
+    expect(titles['cust-42']).toContain('1月9日');
+    expect(titles['owner-7']).toContain('8 Jan 2030');
+    // Keys are written for no one in particular: the rule set's locale and zone.
+    const key = `due:${new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeZone: 'Europe/Paris' }).format(new Date(dueAt))}`;
+    for (const n of notifications) expect(n.collapseKey).toBe(key);
+    expect(warnings).toEqual([]);
+  });
+
   test('is deterministic', () => {
     const e = event('order.created', { ...bigOrder, dueAt: '2030-01-05T12:00:00+01:00' });
     expect(evaluate(ruleSet, e, context)).toEqual(evaluate(ruleSet, e, context));

@@ -24,7 +24,7 @@ import {
   type RuleSet,
 } from './rule-set.js';
 import { selectVariant } from './select-variant.js';
-import { renderTemplate, type Template, type TemplateScope } from './template.js';
+import { renderTemplate, type TemplateFormat, type Template, type TemplateScope } from './template.js';
 
 /** The event fields rules read: a `LoggedEvent` fits. */
 export type RuleEvent = Pick<LoggedEvent, 'id' | 'type' | 'customerId' | 'occurredAt' | 'data'> &
@@ -39,6 +39,11 @@ export interface EvaluationContext {
   customer?: RuleCustomer | undefined;
   /** A recipient's locale (`zh-CN`). @defaultValue the customer's locale for the customer, else the rule set's default */
   recipientLocale?: ((recipient: string) => string | undefined) | undefined;
+  /**
+   * A recipient's IANA time zone, for the dates their templates format.
+   * @defaultValue the customer's time zone for the customer, else the rule set's default
+   */
+  recipientTimeZone?: ((recipient: string) => string | undefined) | undefined;
   /** The members of a team. @defaultValue no team has members */
   teamMembers?: ((team: string) => readonly string[] | undefined) | undefined;
 }
@@ -104,6 +109,8 @@ class Run {
   readonly occurredMs: number;
   readonly profile: RuleCustomer | undefined;
   readonly scope: TemplateScope;
+  /** How keys and records (written for no one in particular) format dates and numbers. */
+  readonly defaultFormat: TemplateFormat;
 
   constructor(
     readonly compiled: CompiledRuleSet,
@@ -112,6 +119,7 @@ class Run {
   ) {
     this.occurredMs = Date.parse(event.occurredAt);
     this.profile = context.customer ?? event.customer;
+    this.defaultFormat = { locale: compiled.defaults.locale, timeZone: compiled.defaults.timezone };
     const view: Record<string, unknown> = {
       id: event.id,
       type: event.type,
@@ -136,8 +144,10 @@ class Run {
     template: Template,
     scope: TemplateScope,
     label: string,
+    format: TemplateFormat = this.defaultFormat,
   ): { text: string; complete: boolean } {
-    const { text, missing } = renderTemplate(template, scope);
+    const { text, missing, problems } = renderTemplate(template, scope, format);
+    if (problems !== undefined) for (const problem of problems) this.warn(rule, `${label}: ${problem}`);
     if (missing === undefined) return { text, complete: true };
     for (const path of missing) this.warn(rule, `${label}: no value for {{${path}}}`);
     return { text, complete: false };
@@ -190,9 +200,19 @@ class Run {
   localeOf(recipient: Recipient): string | undefined {
     const found = this.context.recipientLocale?.(recipient.id);
     if (found !== undefined) return found;
-    if (recipient.kind === 'customer' || recipient.id === this.event.customerId)
-      return this.profile?.locale ?? undefined;
+    if (this.isCustomer(recipient)) return this.profile?.locale ?? undefined;
     return undefined;
+  }
+
+  timeZoneOf(recipient: Recipient): string {
+    const found = this.context.recipientTimeZone?.(recipient.id);
+    if (found !== undefined) return found;
+    const zone = this.isCustomer(recipient) ? this.profile?.timezone : undefined;
+    return typeof zone === 'string' && zone !== '' ? zone : this.compiled.defaults.timezone;
+  }
+
+  isCustomer(recipient: Recipient): boolean {
+    return recipient.kind === 'customer' || recipient.id === this.event.customerId;
   }
 
   notify(ruleId: string, notify: CompiledNotify, scope: TemplateScope, recipients: Recipient[]): void {
@@ -203,20 +223,27 @@ class Run {
         : undefined;
     for (const recipient of recipients) {
       const locale = this.localeOf(recipient);
+      const timezone = this.timeZoneOf(recipient);
       const recipientScope: TemplateScope = {
         ...scope,
-        recipient: { id: recipient.id, kind: recipient.kind, locale },
+        recipient: { id: recipient.id, kind: recipient.kind, locale, timezone },
       };
       const { variant, tag } = selectVariant(notify.variants, locale);
-      const title = this.render(ruleId, variant.title, recipientScope, `template ${tag}.title`).text;
+      // Dates and numbers as the recipient writes them (`en-GB` reading the `en` variant), else
+      // in the language of the variant they read.
+      const format: TemplateFormat = {
+        locale: locale ?? (tag === 'default' ? this.compiled.defaults.locale : tag),
+        timeZone: timezone,
+      };
+      const title = this.render(ruleId, variant.title, recipientScope, `template ${tag}.title`, format).text;
       const body =
         variant.body === undefined
           ? null
-          : this.render(ruleId, variant.body, recipientScope, `template ${tag}.body`).text;
+          : this.render(ruleId, variant.body, recipientScope, `template ${tag}.body`, format).text;
       const data: Record<string, unknown> = { eventType: this.event.type };
       if (this.event.record !== undefined) data.record = this.event.record;
       for (const [key, template] of notify.data) {
-        const rendered = this.render(ruleId, template, recipientScope, `data.${key}`);
+        const rendered = this.render(ruleId, template, recipientScope, `data.${key}`, format);
         if (rendered.complete) data[key] = rendered.text;
       }
       const draft: NotificationDraft = {
@@ -235,8 +262,10 @@ class Run {
       };
       if (this.event.tenant !== undefined) draft.tenant = this.event.tenant;
       if (notify.collapseKey !== undefined) {
+        // In the rule set's locale and zone, not the recipient's: a key must not change when
+        // its recipient's settings do. A partial key (`order:`) would collapse unrelated
+        // notifications into one.
         const key = this.render(ruleId, notify.collapseKey, recipientScope, 'collapseKey');
-        // A partial key (`order:`) would collapse unrelated notifications into one.
         if (key.complete && key.text !== '') draft.collapseKey = key.text;
       }
       if (expiresAt !== undefined) draft.expiresAt = expiresAt;
@@ -445,7 +474,8 @@ function candidates(compiled: CompiledRuleSet, type: string): readonly CompiledR
  * @example
  * const { notifications, reminders, warnings } = evaluate(ruleSet, loggedEvent, {
  *   customer: profile,
- *   recipientLocale: (id) => locales.get(id),
+ *   recipientLocale: (id) => subscribers.get(id)?.locale,
+ *   recipientTimeZone: (id) => subscribers.get(id)?.timezone,
  *   teamMembers: (team) => teams.get(team),
  * });
  */
