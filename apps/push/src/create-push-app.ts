@@ -28,6 +28,7 @@ import { LatencyStats } from './latency-stats.js';
 import { latencyRoutes } from './latency-routes.js';
 import { NotificationPipeline } from './notification-pipeline.js';
 import { preferenceRoutes } from './preference-routes.js';
+import { subscriberRoutes } from './subscriber-routes.js';
 import { createPushMetrics, type PushMetrics } from './push-metrics.js';
 import { subscriberCors, subscriberRoutePaths } from './subscriber-cors.js';
 import { subscriberTokenRoutes } from './subscriber-token-routes.js';
@@ -101,7 +102,7 @@ export interface PushDeps {
 
 /** A built push app: routes, live gateway and lifecycle. */
 export interface PushApp extends AsyncDisposable {
-  /** `/v1/subscribers/:id/token`, `/v1/inbox…`, `/v1/stream` (SSE), `/v1/stats/latency`, `/healthz`, `/readyz`, `/metrics`. */
+  /** `/v1/subscribers/:id` and `…/token`, `/v1/inbox…`, `/v1/stream` (SSE), `/v1/stats/latency`, `/healthz`, `/readyz`, `/metrics`. */
   readonly app: Hono;
   readonly gateway: Gateway;
   readonly metrics: PushMetrics;
@@ -226,6 +227,7 @@ export function createPushApp(deps: PushDeps): PushApp {
   }
   app.route('/', gateway.app);
   app.route('/', subscriberTokenRoutes({ store, secret, now }));
+  app.route('/', subscriberRoutes({ store }));
   app.route('/', inboxRoutes({ store, gateway, secret, now }));
   app.route('/', latencyRoutes({ store, latency }));
   app.route('/', preferenceRoutes({ store, secret, now }));

@@ -11,6 +11,7 @@ import { decideDelivery } from './delivery-decision.js';
 import { FairQueue } from './fair-queue.js';
 import type { LatencyStats, StageTimes } from './latency-stats.js';
 import type { PushMetrics } from './push-metrics.js';
+import { recipientSettings } from './recipient-settings.js';
 import type { Throttle } from './throttle.js';
 import { toNotification } from './to-notification.js';
 import type { WebhookEndpoint, WebhookSender } from './webhook-sender.js';
@@ -151,6 +152,7 @@ export class NotificationPipeline {
     const customer = await profiles.get(tenant, event.customerId);
     const context = {
       customer,
+      ...recipientSettings(store, tenant),
       ...(teamMembers === undefined ? {} : { teamMembers: (team: string) => teamMembers(tenant, team) }),
     };
     const { notifications, warnings } = evaluate(ruleSets(tenant), event, context, onlyNotifications);

@@ -1,8 +1,9 @@
 import { apiKeyAuth, ErrorResponse, readJsonBody, type ApiKeyEnv } from '@herald/http';
-import { apiErrorFromZod, preferencesUpdateSchema, subjectIdSchema } from '@herald/protocol';
+import { apiErrorFromZod, preferencesUpdateSchema } from '@herald/protocol';
 import type { Preferences, Store } from '@herald/store';
 import { Hono, type Context } from 'hono';
 import { subscriberAuth, type SubscriberEnv } from './subscriber-auth.js';
+import { subscriberIdParam } from './subscriber-routes.js';
 import type { TokenSecret } from '@herald/gateway';
 
 function view(preferences: Preferences | undefined) {
@@ -50,16 +51,11 @@ export function preferenceRoutes(deps: { store: Store; secret: TokenSecret; now:
   });
 
   const theirs = new Hono<ApiKeyEnv>();
-  const subscriber = (c: Context): string => {
-    const id = subjectIdSchema.safeParse(c.req.param('id'));
-    if (!id.success) throw new ErrorResponse(400, apiErrorFromZod(id.error, ['id']));
-    return id.data;
-  };
   theirs.get('/v1/subscribers/:id/preferences', apiKeyAuth(store), (c) =>
-    c.json(view(store.preferences.get(c.get('apiKey').tenantId, subscriber(c)))),
+    c.json(view(store.preferences.get(c.get('apiKey').tenantId, subscriberIdParam(c)))),
   );
   theirs.put('/v1/subscribers/:id/preferences', apiKeyAuth(store), async (c) =>
-    c.json(await write(store, c.get('apiKey').tenantId, subscriber(c), c)),
+    c.json(await write(store, c.get('apiKey').tenantId, subscriberIdParam(c), c)),
   );
 
   return new Hono().route('/', mine).route('/', theirs);

@@ -1,8 +1,9 @@
 import { mintSubscriberToken, type TokenSecret } from '@herald/gateway';
 import { apiKeyAuth, ErrorResponse, readJsonBody, type ApiKeyEnv } from '@herald/http';
-import { apiErrorFromZod, subjectIdSchema, subscriberTokenRequestSchema } from '@herald/protocol';
+import { apiErrorFromZod, subscriberTokenRequestSchema } from '@herald/protocol';
 import type { Store } from '@herald/store';
 import { Hono } from 'hono';
+import { subscriberIdParam } from './subscriber-routes.js';
 
 /**
  * `POST /v1/subscribers/:id/token` (tenant API key): a signed token for one subscriber's inbox
@@ -20,8 +21,7 @@ export function subscriberTokenRoutes(deps: {
   const { store, secret, now } = deps;
   const app = new Hono<ApiKeyEnv>();
   app.post('/v1/subscribers/:id/token', apiKeyAuth(store), async (c) => {
-    const id = subjectIdSchema.safeParse(c.req.param('id'));
-    if (!id.success) throw new ErrorResponse(400, apiErrorFromZod(id.error, ['id']));
+    const subscriber = subscriberIdParam(c);
     const hasBody =
       (c.req.header('content-length') ?? '0') !== '0' || c.req.header('transfer-encoding') !== undefined;
     const body = hasBody ? await readJsonBody(c, 4) : {};
@@ -30,7 +30,7 @@ export function subscriberTokenRoutes(deps: {
     const minted = await mintSubscriberToken(
       {
         tenant: c.get('apiKey').tenantId,
-        subscriber: id.data,
+        subscriber,
         ttlSeconds: parsed.data.ttlSeconds,
         now,
         ...(parsed.data.scopes === undefined ? {} : { scopes: parsed.data.scopes }),

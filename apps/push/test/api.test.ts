@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { mintSubscriberToken } from '@herald/gateway';
 import type { Notification } from '@herald/protocol';
-import { secret, startPush, type PushHarness } from './harness.js';
+import { secret, startPush, testRules, type PushHarness } from './harness.js';
 
 /** Every field a test reads from a JSON answer (absent ones are simply undefined at run time). */
 interface ApiBody {
@@ -22,6 +22,10 @@ interface ApiBody {
   status: string;
   optOuts: unknown[];
   quietHours: unknown;
+  id: string;
+  locale: string | null;
+  timezone: string | null;
+  updatedAt: number | null;
 }
 
 async function call(h: PushHarness, path: string, init: RequestInit & { auth?: string } = {}) {
@@ -308,6 +312,94 @@ describe('preferences API', () => {
     expect((await call(h, '/v1/preferences', { method: 'PUT', body: '{}' })).status).toBe(401);
   });
 });
+
+describe('subscribers API', () => {
+  it('lets the tenant backend set a subscriber’s locale and time zone, which their notifications then follow', async () => {
+    await using h = await startPush({
+      rules: testRules
+        .replace(
+          "en: { title: 'Note {{data.n}}', body: 'from {{customer.name}}' }",
+          "en: { title: 'Note {{data.n}}', body: 'due {{data.due | datetime}}' }",
+        )
+        .replace(
+          "zh-CN: { title: '留言 {{data.n}}', body: '来自 {{customer.name}}' }",
+          "zh-CN: { title: '留言 {{data.n}}', body: '截止 {{data.due | datetime}}' }",
+        ),
+    });
+    const key = h.apiKey('acme');
+    expect((await call(h, '/v1/subscribers/rep-7', { auth: key })).body).toEqual({
+      id: 'rep-7',
+      locale: null,
+      timezone: null,
+      updatedAt: null,
+    });
+    const client = await h.connect('acme', 'rep-7');
+    const due = '2030-01-08T20:00:00Z';
+    await h.publish('acme', [{ data: { to: 'rep-7', n: 1, due } }]);
+    await client.until(() => client.notifications().length === 1);
+    // Never described: the rule set's defaults (en, UTC).
+    expect(client.notifications()[0]).toMatchObject({
+      title: 'Note 1',
+      body: `due ${format('en', 'UTC', due)}`,
+    });
+
+    const put = await call(h, '/v1/subscribers/rep-7', {
+      method: 'PUT',
+      auth: key,
+      body: JSON.stringify({ locale: 'zh_cn', timezone: 'Asia/Shanghai' }),
+    });
+    expect(put).toMatchObject({
+      status: 200,
+      body: { id: 'rep-7', locale: 'zh-CN', timezone: 'Asia/Shanghai' },
+    });
+    expect(put.body.updatedAt).toEqual(expect.any(Number));
+    expect((await call(h, '/v1/subscribers/rep-7', { auth: key })).body).toEqual(put.body);
+    await h.publish('acme', [{ data: { to: 'rep-7', n: 2, due } }]);
+    await client.until(() => client.notifications().length === 2);
+    // 20:00 UTC is the next morning in Shanghai: the date itself moves.
+    expect(client.notifications()[1]).toMatchObject({
+      title: '留言 2',
+      body: `截止 ${format('zh-CN', 'Asia/Shanghai', due)}`,
+    });
+    expect(client.notifications()[1]!.body).toContain('1月9日');
+
+    // Another tenant's key knows nothing of acme's rep-7.
+    expect((await call(h, '/v1/subscribers/rep-7', { auth: h.apiKey('globex') })).body.locale).toBeNull();
+    // Nulls put the defaults back.
+    await call(h, '/v1/subscribers/rep-7', { method: 'PUT', auth: key, body: '{}' });
+    await h.publish('acme', [{ data: { to: 'rep-7', n: 3, due } }]);
+    await client.until(() => client.notifications().length === 3);
+    expect(client.notifications()[2]!.title).toBe('Note 3');
+  });
+
+  it('names the bad field and refuses subscriber tokens and other tenants’ keys', async () => {
+    await using h = await startPush();
+    const key = h.apiKey('acme');
+    const put = (body: unknown, path = '/v1/subscribers/rep-7') =>
+      call(h, path, { method: 'PUT', auth: key, body: JSON.stringify(body) });
+    expect((await put({ locale: 'not a locale' })).body.error).toMatchObject({
+      code: 'invalid_field',
+      field: 'locale',
+    });
+    expect((await put({ timezone: 'Mars/Olympus' })).body.error.field).toBe('timezone');
+    expect((await put({ locale: 'en', nickname: 'Ada' })).body.error.field).toBe('nickname');
+    expect((await put({ locale: 'en' }, '/v1/subscribers/bad%20id')).body.error.field).toBe('id');
+    expect((await call(h, '/v1/subscribers/rep-7', { method: 'PUT', auth: key, body: '[' })).status).toBe(
+      400,
+    );
+    const token = await h.token('acme', 'rep-7');
+    expect((await call(h, '/v1/subscribers/rep-7', { auth: token })).status).toBe(401);
+    expect((await call(h, '/v1/subscribers/rep-7')).status).toBe(401);
+    expect(h.store.subscribers.get('acme', 'rep-7')).toBeUndefined();
+  });
+});
+
+/** How Intl writes `iso` with `datetime`'s default styles, for the assertions above. */
+function format(locale: string, timeZone: string, iso: string): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(
+    new Date(iso),
+  );
+}
 
 describe('latency and metrics', () => {
   it('reports per-stage percentiles and the M/M/c prediction for the tenant, and exports them', async () => {

@@ -73,6 +73,7 @@ export {
   quietHoursSchema,
   type PreferencesUpdate,
 } from './preferences.js';
+export { subscriberSchema, subscriberUpdateSchema, type SubscriberUpdate } from './subscriber.js';
 export { priorities, priorityFromRank, priorityRank, prioritySchema } from './priority.js';
 export type { Priority } from './priority.js';
 export { ProtocolError } from './protocol-error.js';

@@ -46,6 +46,8 @@ describe('openApiDocument', () => {
         'GET /v1/customers/{id}',
         'PUT /v1/customers/{id}',
         'POST /v1/subscribers/{id}/token',
+        'GET /v1/subscribers/{id}',
+        'PUT /v1/subscribers/{id}',
         'GET /v1/subscribers/{id}/preferences',
         'PUT /v1/subscribers/{id}/preferences',
         'GET /v1/preferences',

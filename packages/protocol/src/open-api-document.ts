@@ -15,6 +15,7 @@ import {
 import { loggedEventSchema } from './logged-event.js';
 import { notificationSchema, stageTimesSchema } from './notification.js';
 import { preferencesSchema, preferencesUpdateSchema } from './preferences.js';
+import { subscriberSchema, subscriberUpdateSchema } from './subscriber.js';
 import { prioritySchema } from './priority.js';
 import { reminderListQuerySchema, reminderPageSchema, reminderSchema } from './reminder.js';
 import {
@@ -105,6 +106,8 @@ const components = {
     .meta({ description: 'Reminders cancelled by their cancellation key.' }),
   Preferences: preferencesSchema,
   PreferencesUpdate: preferencesUpdateSchema,
+  Subscriber: subscriberSchema,
+  SubscriberUpdate: subscriberUpdateSchema,
   ApiError: apiErrorBodySchema,
 } satisfies Record<string, z.ZodType>;
 
@@ -262,6 +265,31 @@ export function openApiDocument(options: OpenApiOptions): OpenApiDocument {
         requestBody: body('CustomerUpdate'),
         responses: {
           '200': json('CustomerProfile', 'The profile after the write.'),
+          ...errors('Unauthorized'),
+        },
+      },
+    },
+    '/v1/subscribers/{id}': {
+      get: {
+        operationId: 'getSubscriber',
+        summary: 'The locale and time zone a subscriber’s notifications are written in.',
+        tags: ['subscribers'],
+        security: apiKey,
+        parameters: [subscriberId],
+        responses: {
+          '200': json('Subscriber', 'The subscriber (nulls when never set).'),
+          ...errors('Unauthorized'),
+        },
+      },
+      put: {
+        operationId: 'putSubscriber',
+        summary: 'Set the locale and time zone of a subscriber’s notifications (from your backend).',
+        tags: ['subscribers'],
+        security: apiKey,
+        parameters: [subscriberId],
+        requestBody: body('SubscriberUpdate'),
+        responses: {
+          '200': json('Subscriber', 'The subscriber after the write.'),
           ...errors('Unauthorized'),
         },
       },

@@ -12,6 +12,7 @@ import { ReminderRepository } from './reminder-repository.js';
 import { runMigrations } from './run-migrations.js';
 import type { StoreDatabase } from './store-database.js';
 import { StoreError } from './store-error.js';
+import { SubscriberRepository } from './subscriber-repository.js';
 import { TenantRepository } from './tenant-repository.js';
 import { translateError } from './translate-error.js';
 
@@ -50,6 +51,7 @@ export interface Store extends AsyncDisposable {
   readonly deliveries: DeliveryRepository;
   readonly reminders: ReminderRepository;
   readonly preferences: PreferenceRepository;
+  readonly subscribers: SubscriberRepository;
   /** True once `close()` was called. */
   readonly closed: boolean;
   /**
@@ -115,6 +117,7 @@ function prepareRepositories(
     deliveries: guardMethods('deliveries', new DeliveryRepository(db, now), isClosed),
     reminders: guardMethods('reminders', new ReminderRepository(db, now), isClosed),
     preferences: guardMethods('preferences', new PreferenceRepository(db, now), isClosed),
+    subscribers: guardMethods('subscribers', new SubscriberRepository(db, now), isClosed),
   };
 }
 

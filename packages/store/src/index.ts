@@ -42,6 +42,7 @@ export type {
   PreferencesInput,
   QuietHours,
 } from './preference-repository.js';
+export type { Subscriber, SubscriberInput, SubscriberRepository } from './subscriber-repository.js';
 export type { PurgeOptions } from './purge-options.js';
 export {
   StoreHousekeeper,

@@ -31,6 +31,7 @@ const expectedTables = [
   'preferences',
   'processed_events',
   'reminders',
+  'subscribers',
   'tenants',
 ];
 

@@ -303,3 +303,21 @@ export const preferences = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.recipientId] })],
 );
+
+/**
+ * The people notifications go to (sales reps, agents, customers), as the tenant's backend
+ * describes them: the language and time zone their notifications are written in.
+ */
+export const subscribers = sqliteTable(
+  'subscribers',
+  {
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    id: text('id').notNull(),
+    locale: text('locale'),
+    timezone: text('timezone'),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] })],
+);
