@@ -29,6 +29,7 @@ import { latencyRoutes } from './latency-routes.js';
 import { NotificationPipeline } from './notification-pipeline.js';
 import { preferenceRoutes } from './preference-routes.js';
 import { subscriberRoutes } from './subscriber-routes.js';
+import { teamRoutes } from './team-routes.js';
 import { createPushMetrics, type PushMetrics } from './push-metrics.js';
 import { subscriberCors, subscriberRoutePaths } from './subscriber-cors.js';
 import { subscriberTokenRoutes } from './subscriber-token-routes.js';
@@ -54,7 +55,7 @@ export interface PushDeps {
   secret: TokenSecret;
   /** Each tenant's rules. @defaultValue the default rule set for every tenant */
   ruleSets?: (tenant: string) => RuleSet;
-  /** A team's members, for `team` recipients. @defaultValue no team has members */
+  /** A team's members, for `team` recipients. @defaultValue the store's (`/v1/teams/:id`) */
   teamMembers?: (tenant: string, team: string) => readonly string[] | undefined;
   /** Where a tenant's webhooks go. @defaultValue nowhere: the webhook channel is skipped */
   webhookEndpoint?: (tenant: string) => WebhookEndpoint | undefined;
@@ -182,7 +183,7 @@ export function createPushApp(deps: PushDeps): PushApp {
     webhooks,
     webhookEndpoint,
     ruleSets: deps.ruleSets ?? defaultRuleSet,
-    teamMembers: deps.teamMembers,
+    teamMembers: deps.teamMembers ?? ((tenant, team) => store.teams.members(tenant, team)),
     latency,
     metrics,
     logger,
@@ -228,6 +229,7 @@ export function createPushApp(deps: PushDeps): PushApp {
   app.route('/', gateway.app);
   app.route('/', subscriberTokenRoutes({ store, secret, now }));
   app.route('/', subscriberRoutes({ store }));
+  app.route('/', teamRoutes({ store }));
   app.route('/', inboxRoutes({ store, gateway, secret, now }));
   app.route('/', latencyRoutes({ store, latency }));
   app.route('/', preferenceRoutes({ store, secret, now }));

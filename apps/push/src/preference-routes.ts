@@ -3,7 +3,7 @@ import { apiErrorFromZod, preferencesUpdateSchema } from '@herald/protocol';
 import type { Preferences, Store } from '@herald/store';
 import { Hono, type Context } from 'hono';
 import { subscriberAuth, type SubscriberEnv } from './subscriber-auth.js';
-import { subscriberIdParam } from './subscriber-routes.js';
+import { idParam } from './id-param.js';
 import type { TokenSecret } from '@herald/gateway';
 
 function view(preferences: Preferences | undefined) {
@@ -52,10 +52,10 @@ export function preferenceRoutes(deps: { store: Store; secret: TokenSecret; now:
 
   const theirs = new Hono<ApiKeyEnv>();
   theirs.get('/v1/subscribers/:id/preferences', apiKeyAuth(store), (c) =>
-    c.json(view(store.preferences.get(c.get('apiKey').tenantId, subscriberIdParam(c)))),
+    c.json(view(store.preferences.get(c.get('apiKey').tenantId, idParam(c, 'id')))),
   );
   theirs.put('/v1/subscribers/:id/preferences', apiKeyAuth(store), async (c) =>
-    c.json(await write(store, c.get('apiKey').tenantId, subscriberIdParam(c), c)),
+    c.json(await write(store, c.get('apiKey').tenantId, idParam(c, 'id'), c)),
   );
 
   return new Hono().route('/', mine).route('/', theirs);

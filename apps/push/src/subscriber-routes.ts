@@ -1,14 +1,8 @@
 import { apiKeyAuth, ErrorResponse, readJsonBody, type ApiKeyEnv } from '@herald/http';
-import { apiErrorFromZod, subjectIdSchema, subscriberUpdateSchema } from '@herald/protocol';
+import { apiErrorFromZod, subscriberUpdateSchema } from '@herald/protocol';
 import type { Store, Subscriber } from '@herald/store';
-import { Hono, type Context } from 'hono';
-
-/** The `:id` of a `/v1/subscribers/:id…` route, or a 400 naming `id`. */
-export function subscriberIdParam(c: Context): string {
-  const id = subjectIdSchema.safeParse(c.req.param('id'));
-  if (!id.success) throw new ErrorResponse(400, apiErrorFromZod(id.error, ['id']));
-  return id.data;
-}
+import { Hono } from 'hono';
+import { idParam } from './id-param.js';
 
 function view(id: string, subscriber: Subscriber | undefined) {
   return {
@@ -32,11 +26,11 @@ export function subscriberRoutes(deps: { store: Store }): Hono<ApiKeyEnv> {
   const { store } = deps;
   const app = new Hono<ApiKeyEnv>();
   app.get('/v1/subscribers/:id', apiKeyAuth(store), (c) => {
-    const id = subscriberIdParam(c);
+    const id = idParam(c, 'id');
     return c.json(view(id, store.subscribers.get(c.get('apiKey').tenantId, id)));
   });
   app.put('/v1/subscribers/:id', apiKeyAuth(store), async (c) => {
-    const id = subscriberIdParam(c);
+    const id = idParam(c, 'id');
     const parsed = subscriberUpdateSchema.safeParse(await readJsonBody(c, 4));
     if (!parsed.success) throw new ErrorResponse(400, apiErrorFromZod(parsed.error));
     const tenantId = c.get('apiKey').tenantId;

@@ -3,7 +3,7 @@ import { apiKeyAuth, ErrorResponse, readJsonBody, type ApiKeyEnv } from '@herald
 import { apiErrorFromZod, subscriberTokenRequestSchema } from '@herald/protocol';
 import type { Store } from '@herald/store';
 import { Hono } from 'hono';
-import { subscriberIdParam } from './subscriber-routes.js';
+import { idParam } from './id-param.js';
 
 /**
  * `POST /v1/subscribers/:id/token` (tenant API key): a signed token for one subscriber's inbox
@@ -21,7 +21,7 @@ export function subscriberTokenRoutes(deps: {
   const { store, secret, now } = deps;
   const app = new Hono<ApiKeyEnv>();
   app.post('/v1/subscribers/:id/token', apiKeyAuth(store), async (c) => {
-    const subscriber = subscriberIdParam(c);
+    const subscriber = idParam(c, 'id');
     const hasBody =
       (c.req.header('content-length') ?? '0') !== '0' || c.req.header('transfer-encoding') !== undefined;
     const body = hasBody ? await readJsonBody(c, 4) : {};

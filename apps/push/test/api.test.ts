@@ -26,6 +26,8 @@ interface ApiBody {
   locale: string | null;
   timezone: string | null;
   updatedAt: number | null;
+  members: string[];
+  teams: string[];
 }
 
 async function call(h: PushHarness, path: string, init: RequestInit & { auth?: string } = {}) {
@@ -391,6 +393,79 @@ describe('subscribers API', () => {
     expect((await call(h, '/v1/subscribers/rep-7', { auth: token })).status).toBe(401);
     expect((await call(h, '/v1/subscribers/rep-7')).status).toBe(401);
     expect(h.store.subscribers.get('acme', 'rep-7')).toBeUndefined();
+  });
+});
+
+describe('teams API', () => {
+  const teamRules = `${testRules}
+  - id: team-note
+    match: { type: team.note }
+    recipients: [{ team: sales }]
+    template: { title: 'Team note {{data.n}}' }
+`;
+
+  it('keeps the teams rules notify: set, add, take out, delete — and delivery follows', async () => {
+    await using h = await startPush({ rules: teamRules });
+    const key = h.apiKey('acme');
+    const send = (path: string, method: string, body?: unknown) =>
+      call(h, path, { method, auth: key, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    expect((await send('/v1/teams/sales', 'GET')).body).toEqual({ id: 'sales', members: [] });
+    expect((await send('/v1/teams/sales', 'PUT', { members: ['rep-9', 'rep-7'] })).body).toEqual({
+      id: 'sales',
+      members: ['rep-7', 'rep-9'],
+    });
+    const rep7 = await h.connect('acme', 'rep-7');
+    const rep8 = await h.connect('acme', 'rep-8');
+    const rep9 = await h.connect('acme', 'rep-9');
+    await h.publish('acme', [{ type: 'team.note', data: { n: 1 } }]);
+    await rep7.until(() => rep7.notifications().length === 1);
+    await rep9.until(() => rep9.notifications().length === 1);
+    expect(rep9.notifications()[0]!.title).toBe('Team note 1');
+
+    expect((await send('/v1/teams/sales/members', 'POST', { members: ['rep-8'] })).body.members).toEqual([
+      'rep-7',
+      'rep-8',
+      'rep-9',
+    ]);
+    expect((await send('/v1/teams/sales/members/rep-7', 'DELETE')).body.members).toEqual(['rep-8', 'rep-9']);
+    expect((await send('/v1/teams', 'GET')).body).toEqual({ teams: ['sales'] });
+    await h.publish('acme', [{ type: 'team.note', data: { n: 2 } }]);
+    await rep8.until(() => rep8.notifications().length === 1);
+    await rep9.until(() => rep9.notifications().length === 2);
+    expect(rep8.notifications()[0]!.title).toBe('Team note 2');
+
+    // Another tenant's sales team is its own.
+    expect((await call(h, '/v1/teams/sales', { auth: h.apiKey('globex') })).body.members).toEqual([]);
+    expect((await send('/v1/teams/sales', 'DELETE')).body).toEqual({ id: 'sales', members: [] });
+    expect((await send('/v1/teams', 'GET')).body).toEqual({ teams: [] });
+    await h.publish('acme', [{ type: 'team.note', data: { n: 3 } }, { data: { to: 'rep-7', n: 4 } }]);
+    // rep-7's own note arrives after the team note would have: the team had no one left.
+    await rep7.until(() => rep7.notifications().length === 2);
+    expect(rep7.notifications().map((n) => n.title)).toEqual(['Team note 1', 'Note 4']);
+    expect(rep8.notifications()).toHaveLength(1);
+  });
+
+  it('names the bad field, caps a request at 1,000 members and wants the API key', async () => {
+    await using h = await startPush();
+    const key = h.apiKey('acme');
+    const put = (body: unknown, path = '/v1/teams/sales') =>
+      call(h, path, { method: 'PUT', auth: key, body: JSON.stringify(body) });
+    expect((await put({ members: ['rep 7'] })).body.error).toMatchObject({
+      code: 'invalid_field',
+      field: 'members[0]',
+    });
+    expect((await put({})).body.error.field).toBe('members');
+    expect((await put({ members: [], extra: 1 })).body.error.field).toBe('extra');
+    const many = Array.from({ length: 1001 }, (_, i) => `rep-${i}`);
+    expect((await put({ members: many })).body.error.field).toBe('members');
+    expect((await put({ members: ['rep-7'] }, '/v1/teams/sales%20team')).body.error.field).toBe('id');
+    expect(
+      (await call(h, '/v1/teams/sales/members/bad%20id', { method: 'DELETE', auth: key })).body.error.field,
+    ).toBe('subscriber');
+    const token = await h.token('acme', 'rep-7');
+    expect((await call(h, '/v1/teams', { auth: token })).status).toBe(401);
+    expect((await call(h, '/v1/teams/sales', { method: 'PUT', body: '{"members":[]}' })).status).toBe(401);
+    expect(h.store.teams.list('acme')).toEqual([]);
   });
 });
 

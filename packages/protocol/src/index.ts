@@ -74,6 +74,7 @@ export {
   type PreferencesUpdate,
 } from './preferences.js';
 export { subscriberSchema, subscriberUpdateSchema, type SubscriberUpdate } from './subscriber.js';
+export { maxTeamMembersPerRequest, teamMembersRequestSchema, teamSchema } from './team.js';
 export { priorities, priorityFromRank, priorityRank, prioritySchema } from './priority.js';
 export type { Priority } from './priority.js';
 export { ProtocolError } from './protocol-error.js';

@@ -16,6 +16,7 @@ import { loggedEventSchema } from './logged-event.js';
 import { notificationSchema, stageTimesSchema } from './notification.js';
 import { preferencesSchema, preferencesUpdateSchema } from './preferences.js';
 import { subscriberSchema, subscriberUpdateSchema } from './subscriber.js';
+import { teamMembersRequestSchema, teamSchema } from './team.js';
 import { prioritySchema } from './priority.js';
 import { reminderListQuerySchema, reminderPageSchema, reminderSchema } from './reminder.js';
 import {
@@ -108,6 +109,9 @@ const components = {
   PreferencesUpdate: preferencesUpdateSchema,
   Subscriber: subscriberSchema,
   SubscriberUpdate: subscriberUpdateSchema,
+  Team: teamSchema,
+  TeamMembersRequest: teamMembersRequestSchema,
+  TeamList: z.object({ teams: z.array(subjectIdSchema) }).meta({ description: 'Team ids, in order.' }),
   ApiError: apiErrorBodySchema,
 } satisfies Record<string, z.ZodType>;
 
@@ -210,6 +214,8 @@ const subscriberToken = [{ subscriberToken: [] }];
 export function openApiDocument(options: OpenApiOptions): OpenApiDocument {
   const subscriberId = pathParam('id', subjectIdSchema, 'The subscriber (recipient) id.');
   const customerId = pathParam('id', subjectIdSchema, 'The customer id.');
+  const teamId = pathParam('id', subjectIdSchema, 'The team id, as rules name it.');
+  const memberId = pathParam('subscriber', subjectIdSchema, 'The member’s subscriber id.');
   const reminderId = pathParam('id', reminderIdSchema, 'The reminder id.');
   const idempotencyKey = {
     name: 'Idempotency-Key',
@@ -292,6 +298,63 @@ export function openApiDocument(options: OpenApiOptions): OpenApiDocument {
           '200': json('Subscriber', 'The subscriber after the write.'),
           ...errors('Unauthorized'),
         },
+      },
+    },
+    '/v1/teams': {
+      get: {
+        operationId: 'listTeams',
+        summary: 'The tenant’s teams (those with a member).',
+        tags: ['teams'],
+        security: apiKey,
+        responses: { '200': json('TeamList', 'The team ids.'), ...errors('Unauthorized') },
+      },
+    },
+    '/v1/teams/{id}': {
+      get: {
+        operationId: 'getTeam',
+        summary: 'A team’s members (none when it was never set).',
+        tags: ['teams'],
+        security: apiKey,
+        parameters: [teamId],
+        responses: { '200': json('Team', 'The team.'), ...errors('Unauthorized') },
+      },
+      put: {
+        operationId: 'putTeam',
+        summary: 'Replace a team’s members; an empty list removes the team.',
+        tags: ['teams'],
+        security: apiKey,
+        parameters: [teamId],
+        requestBody: body('TeamMembersRequest'),
+        responses: { '200': json('Team', 'The team after the write.'), ...errors('Unauthorized') },
+      },
+      delete: {
+        operationId: 'deleteTeam',
+        summary: 'Remove a team and all its members.',
+        tags: ['teams'],
+        security: apiKey,
+        parameters: [teamId],
+        responses: { '200': json('Team', 'The team, now empty.'), ...errors('Unauthorized') },
+      },
+    },
+    '/v1/teams/{id}/members': {
+      post: {
+        operationId: 'addTeamMembers',
+        summary: 'Add members to a team (those already in stay).',
+        tags: ['teams'],
+        security: apiKey,
+        parameters: [teamId],
+        requestBody: body('TeamMembersRequest'),
+        responses: { '200': json('Team', 'The team after the write.'), ...errors('Unauthorized') },
+      },
+    },
+    '/v1/teams/{id}/members/{subscriber}': {
+      delete: {
+        operationId: 'removeTeamMember',
+        summary: 'Take one member out of a team.',
+        tags: ['teams'],
+        security: apiKey,
+        parameters: [teamId, memberId],
+        responses: { '200': json('Team', 'The team after the write.'), ...errors('Unauthorized') },
       },
     },
     '/v1/subscribers/{id}/token': {
@@ -459,7 +522,11 @@ export function openApiDocument(options: OpenApiOptions): OpenApiDocument {
     tags: [
       { name: 'ingest', description: 'CRM events in (tenant API key).' },
       { name: 'customers', description: 'Customer profiles (tenant API key).' },
-      { name: 'subscribers', description: 'Subscriber tokens (tenant API key).' },
+      {
+        name: 'subscribers',
+        description: 'Subscriber tokens, locale and time zone, preferences (tenant API key).',
+      },
+      { name: 'teams', description: 'Teams rules can notify (tenant API key).' },
       { name: 'inbox', description: 'A subscriber’s inbox (subscriber token).' },
       { name: 'reminders', description: 'Reminders tied to CRM records (tenant API key).' },
     ],

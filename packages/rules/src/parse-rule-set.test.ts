@@ -196,6 +196,12 @@ rules:
       /exactly one/,
     ],
     [
+      'a team name that is not an id',
+      `rules: [{ id: a, match: { type: a.b }, recipients: [{ team: 'sales team' }], template: { title: x } }]`,
+      'rules[0].recipients[0].team',
+      /invalid id/,
+    ],
+    [
       'a bad recipient field',
       `rules: [{ id: a, match: { type: a.b }, recipients: [{ field: assigneeId }], template: { title: x } }]`,
       'rules[0].recipients[0].field',

@@ -42,7 +42,7 @@ const recipientSchema = z.preprocess(
         customer: z.literal(true).optional(),
         owner: z.literal(true).optional(),
         users: z.array(subjectIdSchema).min(1).optional(),
-        team: text(128).min(1).optional(),
+        team: subjectIdSchema.optional(),
         field: fieldPath.optional(),
       },
       {

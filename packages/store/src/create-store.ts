@@ -13,6 +13,7 @@ import { runMigrations } from './run-migrations.js';
 import type { StoreDatabase } from './store-database.js';
 import { StoreError } from './store-error.js';
 import { SubscriberRepository } from './subscriber-repository.js';
+import { TeamRepository } from './team-repository.js';
 import { TenantRepository } from './tenant-repository.js';
 import { translateError } from './translate-error.js';
 
@@ -52,6 +53,7 @@ export interface Store extends AsyncDisposable {
   readonly reminders: ReminderRepository;
   readonly preferences: PreferenceRepository;
   readonly subscribers: SubscriberRepository;
+  readonly teams: TeamRepository;
   /** True once `close()` was called. */
   readonly closed: boolean;
   /**
@@ -118,6 +120,7 @@ function prepareRepositories(
     reminders: guardMethods('reminders', new ReminderRepository(db, now), isClosed),
     preferences: guardMethods('preferences', new PreferenceRepository(db, now), isClosed),
     subscribers: guardMethods('subscribers', new SubscriberRepository(db, now), isClosed),
+    teams: guardMethods('teams', new TeamRepository(db, now), isClosed),
   };
 }
 

@@ -43,6 +43,7 @@ export type {
   QuietHours,
 } from './preference-repository.js';
 export type { Subscriber, SubscriberInput, SubscriberRepository } from './subscriber-repository.js';
+export type { TeamMembers, TeamRepository } from './team-repository.js';
 export type { PurgeOptions } from './purge-options.js';
 export {
   StoreHousekeeper,

@@ -32,6 +32,7 @@ const expectedTables = [
   'processed_events',
   'reminders',
   'subscribers',
+  'team_members',
   'tenants',
 ];
 

@@ -321,3 +321,17 @@ export const subscribers = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.id] })],
 );
+
+/** Who is in each team a rule may notify (`recipients: [{ team: sales }]`), as the tenant's backend says. */
+export const teamMembers = sqliteTable(
+  'team_members',
+  {
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    teamId: text('team_id').notNull(),
+    subscriberId: text('subscriber_id').notNull(),
+    addedAt: integer('added_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.teamId, t.subscriberId] })],
+);
