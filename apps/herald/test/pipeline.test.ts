@@ -30,6 +30,34 @@ describe('herald start, end to end', () => {
     await rep.client.close();
   });
 
+  it('lets a person keep their preferences through the SDK, which delivery then follows', async () => {
+    await using herald = await startTestHerald();
+    const rep = await watch(herald);
+    expect(await rep.client.preferences()).toEqual({ optOuts: [], quietHours: null, updatedAt: null });
+    const set = await rep.client.setPreferences({ optOuts: [{ category: 'orders' }] });
+    expect(set).toMatchObject({ optOuts: [{ category: 'orders' }], quietHours: null });
+    expect(set.updatedAt).toEqual(expect.any(Number));
+    expect(await rep.client.preferences()).toEqual(set);
+    const refused = await rep.client
+      .setPreferences({ quietHours: { start: '22:00', end: '07:00', timezone: 'Mars/Olympus' } })
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect(refused).toMatchObject({ status: 400, code: 'invalid_field', field: 'quietHours.timezone' });
+
+    await postEvent(herald, { type: 'order.created', data: { orderId: '7', total: 1, currency: 'EUR' } });
+    await postEvent(herald, {
+      type: 'refund.requested',
+      data: { orderId: '7', refundId: 'R7', amount: 1, currency: 'EUR', reason: 'late' },
+    });
+    // The refund (billing) arrives; the order (orders) was opted out of, and never does.
+    await rep.until(() => rep.seen.length === 1);
+    await sleep(300);
+    expect(rep.seen.map((n) => n.rule)).toEqual(['refund-requested']);
+    await rep.client.close();
+  });
+
   it('keeps tenants apart: another tenant’s key writes only to its own tenant', async () => {
     await using herald = await startTestHerald();
     herald.store.tenants.create({ id: 'globex', name: 'Globex' });

@@ -7,6 +7,8 @@ import {
   type InboxPage,
   type MarkAction,
   type Notification,
+  type Preferences,
+  type PreferencesUpdateInput,
   type ServerFrame,
 } from '@herald/protocol';
 import { backoffDelay, type BackoffOptions } from './backoff-delay.js';
@@ -158,6 +160,13 @@ export interface HeraldClient extends AsyncDisposable {
   unreadCount(options?: RequestOptions): Promise<number>;
   /** Marks items, or all of them, seen/read/unread/archived/unarchived (`POST /v1/inbox/mark`). */
   mark(action: MarkAction, target: MarkTarget, options?: RequestOptions): Promise<MarkResult>;
+  /** The person's opt-outs and quiet hours (`GET /v1/preferences`). */
+  preferences(options?: RequestOptions): Promise<Preferences>;
+  /**
+   * Replaces the person's opt-outs and quiet hours (`PUT /v1/preferences`; a member left out is
+   * reset: no opt-outs, no quiet hours). A bad field rejects with `invalid_field` naming it.
+   */
+  setPreferences(update: PreferencesUpdateInput, options?: RequestOptions): Promise<Preferences>;
   /** Closes the connection and stops reconnecting. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -561,6 +570,12 @@ export function createHeraldClient(options: HeraldClientOptions): HeraldClient {
       const result = await inbox.mark(action, target, requestOptions);
       setUnread(result.unreadCount);
       return result;
+    },
+    preferences(requestOptions) {
+      return inbox.preferences(requestOptions);
+    },
+    setPreferences(update, requestOptions) {
+      return inbox.setPreferences(update, requestOptions);
     },
     close() {
       closing ??= (async () => {

@@ -3,10 +3,13 @@ import {
   apiErrorStatus,
   inboxPageSchema,
   markResultSchema,
+  preferencesSchema,
   unreadCountSchema,
   type ApiErrorCode,
   type InboxPage,
   type MarkAction,
+  type Preferences,
+  type PreferencesUpdateInput,
 } from '@herald/protocol';
 import { HeraldClientError } from './herald-client-error.js';
 import type { TokenSource } from './token-source.js';
@@ -49,6 +52,8 @@ export interface InboxApi {
   list(query?: InboxListQuery, options?: RequestOptions): Promise<InboxPage>;
   unreadCount(options?: RequestOptions): Promise<number>;
   mark(action: MarkAction, target: MarkTarget, options?: RequestOptions): Promise<MarkResult>;
+  preferences(options?: RequestOptions): Promise<Preferences>;
+  setPreferences(update: PreferencesUpdateInput, options?: RequestOptions): Promise<Preferences>;
 }
 
 interface InboxApiOptions {
@@ -93,7 +98,7 @@ function queryString(query: InboxListQuery): string {
 /** The inbox calls of a client: bearer token, one retry with a fresh token on 401, typed errors. */
 export function createInboxApi({ baseUrl, fetch: fetchOption, tokens }: InboxApiOptions): InboxApi {
   async function request<T>(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PUT',
     path: string,
     schema: Schema<T>,
     body: unknown,
@@ -173,6 +178,12 @@ export function createInboxApi({ baseUrl, fetch: fetchOption, tokens }: InboxApi
         ? { action, ids: [...(target as readonly string[])] }
         : { action, ...(target as { all: true; upTo?: number }) };
       return request('POST', '/v1/inbox/mark', markResultSchema, body, options.signal);
+    },
+    preferences(options = {}) {
+      return request('GET', '/v1/preferences', preferencesSchema, undefined, options.signal);
+    },
+    setPreferences(update, options = {}) {
+      return request('PUT', '/v1/preferences', preferencesSchema, update, options.signal);
     },
   };
 }

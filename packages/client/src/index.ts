@@ -16,4 +16,10 @@ export { tokenSubject } from './token-subject.js';
 export type { HeraldClientErrorCode, HeraldClientErrorOptions } from './herald-client-error.js';
 export type { InboxListQuery, MarkResult, MarkTarget, RequestOptions } from './inbox-api.js';
 export type { Listener, Unsubscribe } from './typed-emitter.js';
-export type { InboxPage, MarkAction, Notification } from '@herald/protocol';
+export type {
+  InboxPage,
+  MarkAction,
+  Notification,
+  Preferences,
+  PreferencesUpdateInput,
+} from '@herald/protocol';

@@ -71,7 +71,9 @@ export {
   preferencesSchema,
   preferencesUpdateSchema,
   quietHoursSchema,
+  type Preferences,
   type PreferencesUpdate,
+  type PreferencesUpdateInput,
 } from './preferences.js';
 export { subscriberSchema, subscriberUpdateSchema, type SubscriberUpdate } from './subscriber.js';
 export { maxTeamMembersPerRequest, teamMembersRequestSchema, teamSchema } from './team.js';

@@ -34,10 +34,16 @@ export const preferencesUpdateSchema = z
   })
   .meta({ description: 'A recipient’s delivery preferences.' });
 
-/** A preferences update, as sent. */
+/** A preferences update, as parsed (missing members filled with their defaults). */
 export type PreferencesUpdate = z.output<typeof preferencesUpdateSchema>;
+
+/** A preferences update, as a client writes it: `optOuts` and `quietHours` may be left out. */
+export type PreferencesUpdateInput = z.input<typeof preferencesUpdateSchema>;
 
 /** A recipient's preferences, as the API shows them. */
 export const preferencesSchema = preferencesUpdateSchema
   .extend({ updatedAt: z.int().min(0).nullable().meta({ description: 'Epoch ms; null when never set.' }) })
   .meta({ description: 'A recipient’s delivery preferences.' });
+
+/** A recipient's preferences, as the API shows them. */
+export type Preferences = z.output<typeof preferencesSchema>;
