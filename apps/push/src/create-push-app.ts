@@ -103,7 +103,7 @@ export interface PushDeps {
 
 /** A built push app: routes, live gateway and lifecycle. */
 export interface PushApp extends AsyncDisposable {
-  /** `/v1/subscribers/:id` and `…/token`, `/v1/inbox…`, `/v1/stream` (SSE), `/v1/stats/latency`, `/healthz`, `/readyz`, `/metrics`. */
+  /** `/v1/subscribers/:id` and `…/token`, `/v1/teams…`, `/v1/inbox…`, `/v1/stream` (SSE), `/v1/stats/latency`, `/healthz`, `/readyz`, `/metrics`. */
   readonly app: Hono;
   readonly gateway: Gateway;
   readonly metrics: PushMetrics;
