@@ -67,7 +67,7 @@ export interface IngestDeps {
   /** The log topic events are appended to. @defaultValue 'herald.events' */
   topic?: string;
   /** Dedup window and Bloom filter sizing. @defaultValue see {@link DeduplicatorOptions} */
-  dedup?: Omit<DeduplicatorOptions, 'now' | 'onCommitError' | 'onExactCheck'>;
+  dedup?: Omit<DeduplicatorOptions, 'now' | 'onCommitError' | 'onExactCheck' | 'onOverfull'>;
   /** Metrics to record into. @defaultValue a new registry */
   metrics?: IngestMetrics;
   /**
@@ -164,6 +164,11 @@ export function createIngestApp(deps: IngestDeps): IngestApp {
     // The events are durable already: a retry may append them again, which consumers absorb by id.
     onCommitError: (error) => logger.warn({ err: error }, 'could not record processed events'),
     onExactCheck: () => metrics.dedupExactChecks.inc(),
+    onOverfull: (fill) =>
+      logger.warn(
+        fill,
+        'the dedup filter holds far more event ids than it was sized for, so most events with an id are looked up in the store: raise dedup.expectedItems (HERALD_INGEST_DEDUP_EXPECTED_ITEMS) to the ids of one window',
+      ),
   });
   metrics.measureDedupFilter(() => dedup.estimatedFalsePositiveRate());
   // Loaded now, not in start(): a "definitely new" from the filter must hold from the first request.

@@ -1,6 +1,6 @@
 import { openStore } from '@herald/store';
 import { describe, expect, it } from 'vitest';
-import { Deduplicator } from './deduplicator.js';
+import { Deduplicator, type FilterFill } from './deduplicator.js';
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -110,6 +110,49 @@ describe('Deduplicator', () => {
     // Past its size, most new keys are "probably seen" and cost a lookup.
     expect(exactChecks - afterRepeat).toBeGreaterThan(1500);
     expect(dedup.estimatedFalsePositiveRate()).toBeGreaterThan(0.5);
+    await store.close();
+  });
+
+  it('tells when the filter is overfull, at most every ten minutes, and never while it is within its size', async () => {
+    const store = openStore({ path: ':memory:' });
+    store.tenants.create({ id: 'acme', name: 'Acme' });
+    let now = Date.UTC(2030, 0, 1);
+    const told: FilterFill[] = [];
+    const dedup = new Deduplicator(store, {
+      expectedItems: 30,
+      falsePositiveRate: 0.001,
+      now: () => now,
+      onOverfull: (fill) => told.push(fill),
+    });
+    const claimAndCommit = (id: string) => {
+      const claim = dedup.tryClaim('acme', [id]);
+      if (claim === undefined || claim.duplicate) throw new Error(`expected a fresh claim for ${id}`);
+      claim.commit();
+      claim.release();
+    };
+    for (let i = 0; i < 20; i++) claimAndCommit(`evt-${i}`);
+    await nextTurn();
+    // A repeat is a lookup, but the filter is within its size: nothing to tell.
+    expect(dedup.tryClaim('acme', ['evt-3'])).toEqual({ duplicate: true });
+    expect(told).toEqual([]);
+    now += 60_000;
+    for (let i = 20; i < 3000; i++) {
+      claimAndCommit(`evt-${i}`);
+      if (i % 50 === 0) await nextTurn();
+    }
+    await nextTurn();
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatchObject({ falsePositiveRate: 0.001, expectedItems: 30 });
+    expect(told[0]!.estimatedFalsePositiveRate).toBeGreaterThan(0.01);
+    // Still overfull a minute later: not told again before ten minutes have passed.
+    const later = (minutes: number, from: number) => {
+      now += minutes * 60_000;
+      for (let i = from; i < from + 20; i++) claimAndCommit(`evt-${i}`);
+    };
+    later(1, 3000);
+    expect(told).toHaveLength(1);
+    later(10, 3100);
+    expect(told).toHaveLength(2);
     await store.close();
   });
 });

@@ -21,7 +21,25 @@ export interface DeduplicatorOptions {
   onCommitError?: (error: unknown) => void;
   /** Told each time a key is looked up in the store (a metric). */
   onExactCheck?: () => void;
+  /**
+   * Told when the filter holds far more keys than `expectedItems` (its estimated false-positive
+   * rate over ten times `falsePositiveRate`), so that most new keys cost a store lookup: checked
+   * at most once a minute, on a lookup, and told at most once every ten minutes.
+   */
+  onOverfull?: (fill: FilterFill) => void;
 }
+
+/** What `onOverfull` is told: the filter's estimate against what it was sized for. */
+export interface FilterFill {
+  estimatedFalsePositiveRate: number;
+  falsePositiveRate: number;
+  expectedItems: number;
+}
+
+/** How often a lookup may check the filter's fill (the estimate reads all its bits), in ms. */
+const fillCheckEveryMs = 60_000;
+/** How often an overfull filter is told again while it stays so, in ms. */
+const overfullToldEveryMs = 600_000;
 
 /** What {@link Deduplicator.claim} answers. */
 export type ClaimResult =
@@ -56,6 +74,11 @@ export class Deduplicator {
   readonly #inFlight = new Map<string, Hold>();
   readonly #onCommitError: (error: unknown) => void;
   readonly #onExactCheck: () => void;
+  readonly #onOverfull: (fill: FilterFill) => void;
+  readonly #falsePositiveRate: number;
+  readonly #expectedItems: number;
+  #nextFillCheck = -Infinity;
+  #nextOverfullTold = -Infinity;
   /** Committed claims waiting for the next group write; their keys count as processed meanwhile. */
   #toRecord: Pick<Extract<ClaimResult, { duplicate: false }>, 'tenantId' | 'keys'>[] = [];
   readonly #recording = new Set<string>();
@@ -67,10 +90,13 @@ export class Deduplicator {
     this.#now = options.now ?? Date.now;
     this.#onCommitError = options.onCommitError ?? (() => undefined);
     this.#onExactCheck = options.onExactCheck ?? (() => undefined);
+    this.#onOverfull = options.onOverfull ?? (() => undefined);
+    this.#falsePositiveRate = options.falsePositiveRate ?? 0.001;
+    this.#expectedItems = options.expectedItems ?? 100_000;
     this.#bloom = new TimeWindowedBloomFilter({
       window: this.#windowMs,
-      expectedItems: options.expectedItems ?? 100_000,
-      falsePositiveRate: options.falsePositiveRate ?? 0.001,
+      expectedItems: this.#expectedItems,
+      falsePositiveRate: this.#falsePositiveRate,
       now: this.#now,
     });
   }
@@ -130,6 +156,7 @@ export class Deduplicator {
       const probablySeen = this.#exactCheck === 'always' || this.#bloom.has(key);
       if (!probablySeen) continue;
       this.#onExactCheck();
+      if (this.#exactCheck === 'on-bloom-hit') this.#checkFill();
       if (this.#store.processedEvents.isProcessed(tenantId, keys[index]!)) {
         this.#bloom.add(key);
         return { duplicate: true };
@@ -178,6 +205,21 @@ export class Deduplicator {
       for (const claim of claims)
         for (const key of claim.keys) this.#recording.delete(claim.tenantId + sep + key);
     }
+  }
+
+  /** Tells `onOverfull` when "probably seen" has become the usual answer for new keys. */
+  #checkFill(): void {
+    const now = this.#now();
+    if (now < this.#nextFillCheck) return;
+    this.#nextFillCheck = now + fillCheckEveryMs;
+    const rate = this.#bloom.estimatedFalsePositiveRate();
+    if (rate <= 10 * this.#falsePositiveRate || now < this.#nextOverfullTold) return;
+    this.#nextOverfullTold = now + overfullToldEveryMs;
+    this.#onOverfull({
+      estimatedFalsePositiveRate: rate,
+      falsePositiveRate: this.#falsePositiveRate,
+      expectedItems: this.#expectedItems,
+    });
   }
 
   #recordSoon(tenantId: string, keys: readonly string[], full: readonly string[]): void {

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEventLog } from '@herald/transport';
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createHarness, event } from './harness.js';
 
@@ -79,6 +80,23 @@ describe('POST /v1/events', () => {
     const response = await h.post('/v1/events', event('c', { id: 'evt-elsewhere' }));
     expect(await response.json()).toMatchObject({ status: 'duplicate' });
     expect(await h.readLog(0)).toHaveLength(0);
+  });
+
+  it('warns, naming the setting, when more ids arrive than the dedup filter was sized for', async () => {
+    type LogLine = { level: number; msg: string; expectedItems?: number };
+    const lines: LogLine[] = [];
+    const logger = pino(
+      { level: 'warn' },
+      { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) },
+    );
+    await using h = await createHarness({ logger, dedup: { expectedItems: 50 } });
+    for (let batch = 0; batch < 6; batch++) {
+      const events = Array.from({ length: 500 }, (_, i) => event('c', { id: `evt-${batch}-${i}` }));
+      expect((await h.post('/v1/events/batch', { events })).status).toBe(202);
+    }
+    const warnings = lines.filter((line) => line.msg.includes('HERALD_INGEST_DEDUP_EXPECTED_ITEMS'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ level: 40, expectedItems: 50 });
   });
 
   it('appends concurrent requests with one id only once', async () => {
