@@ -13,7 +13,9 @@ describe('two instances on one database', () => {
   it('never fire the same reminder twice', async () => {
     const path = join(dir, 'shared.db');
     const total = 600;
-    const base = Date.now() + 400;
+    // Far enough ahead that both instances have started (and loaded them) before the first is
+    // due, even on a busy machine.
+    const base = Date.now() + 2_500;
     {
       await using setup = openStore({ path });
       setup.tenants.create({ id: 'acme', name: 'Acme' });
@@ -43,6 +45,10 @@ describe('two instances on one database', () => {
     } as const;
     await using a = await createHarness({ ...options, store: storeA, instanceId: 'a' });
     await using b = await createHarness({ ...options, store: storeB, instanceId: 'b' });
+    // Both hold every reminder, so both will try to fire each: what exactly-once is about.
+    expect(Date.now()).toBeLessThan(base);
+    expect(a.scheduler.stats().held).toBe(total);
+    expect(b.scheduler.stats().held).toBe(total);
     await expect
       .poll(() => a.scheduler.stats().fired + b.scheduler.stats().fired, { timeout: 10_000, interval: 50 })
       .toBe(total);
@@ -50,8 +56,8 @@ describe('two instances on one database', () => {
     const ids = events.map((event) => event.data.reminderId as string);
     expect(ids).toHaveLength(total);
     expect(new Set(ids).size).toBe(total);
-    expect(a.scheduler.stats().fired).toBeGreaterThan(0);
-    expect(b.scheduler.stats().fired).toBeGreaterThan(0);
+    // Which of the two fires a given reminder is a race (in one process, usually the one whose
+    // timer was set first), so each one's share is not asserted.
     const rows = storeA.db.$client
       .prepare('SELECT status, count(*) AS n, max(attempts) AS attempts FROM reminders GROUP BY status')
       .all();
