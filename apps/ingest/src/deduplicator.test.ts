@@ -4,6 +4,14 @@ import { Deduplicator, type FilterFill } from './deduplicator.js';
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
+/** Claims a key that must be new, and commits it as a request whose append succeeded would. */
+function acceptFresh(dedup: Deduplicator, id: string): void {
+  const claim = dedup.tryClaim('acme', [id]);
+  if (claim === undefined || claim.duplicate) throw new Error(`expected a fresh claim for ${id}`);
+  claim.commit();
+  claim.release();
+}
+
 function setUp() {
   const store = openStore({ path: ':memory:' });
   store.tenants.create({ id: 'acme', name: 'Acme' });
@@ -86,12 +94,7 @@ describe('Deduplicator', () => {
       falsePositiveRate: 0.001,
       onExactCheck: () => (exactChecks += 1),
     });
-    const claimAndCommit = (id: string) => {
-      const claim = dedup.tryClaim('acme', [id]);
-      if (claim === undefined || claim.duplicate) throw new Error(`expected a fresh claim for ${id}`);
-      claim.commit();
-      claim.release();
-    };
+    const claimAndCommit = (id: string) => acceptFresh(dedup, id);
     for (let i = 0; i < 20; i++) claimAndCommit(`evt-${i}`);
     await nextTurn();
     // Within its size, new keys are "definitely new": no lookups.
@@ -124,12 +127,7 @@ describe('Deduplicator', () => {
       now: () => now,
       onOverfull: (fill) => told.push(fill),
     });
-    const claimAndCommit = (id: string) => {
-      const claim = dedup.tryClaim('acme', [id]);
-      if (claim === undefined || claim.duplicate) throw new Error(`expected a fresh claim for ${id}`);
-      claim.commit();
-      claim.release();
-    };
+    const claimAndCommit = (id: string) => acceptFresh(dedup, id);
     for (let i = 0; i < 20; i++) claimAndCommit(`evt-${i}`);
     await nextTurn();
     // A repeat is a lookup, but the filter is within its size: nothing to tell.

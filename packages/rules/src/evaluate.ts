@@ -207,8 +207,7 @@ class Run {
   timeZoneOf(recipient: Recipient): string {
     const found = this.context.recipientTimeZone?.(recipient.id);
     if (found !== undefined) return found;
-    const zone = this.isCustomer(recipient) ? this.profile?.timezone : undefined;
-    return typeof zone === 'string' && zone !== '' ? zone : this.compiled.defaults.timezone;
+    return this.isCustomer(recipient) ? this.timezone('customer') : this.compiled.defaults.timezone;
   }
 
   isCustomer(recipient: Recipient): boolean {

@@ -1,4 +1,4 @@
-import { canonicalLocale } from '@herald/protocol';
+import { canonicalLocale, isTimeZone } from '@herald/protocol';
 import { parseFieldPath, readPath, type FieldPath, type FieldRoot } from './field-path.js';
 import type { TemplateScope } from './template.js';
 
@@ -193,16 +193,6 @@ function usableLocale(locale: string): string {
   }
 }
 
-/** `timeZone` when `Intl` knows it, else `UTC`. */
-function usableTimeZone(timeZone: string): string {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone });
-    return timeZone;
-  } catch {
-    return 'UTC';
-  }
-}
-
 /** A formatter for `locale`, or for `en` when `Intl` refuses that one. */
 function create<T>(make: (locale: string) => T, locale: string): T {
   try {
@@ -221,7 +211,10 @@ function dateFormatter(
   const key = `d\u0000${locale}\u0000${timeZone}\u0000${dateStyle}\u0000${withTime ? 't' : ''}`;
   const cached = formatters.get(key);
   if (cached !== undefined) return cached as Intl.DateTimeFormat;
-  const options: Intl.DateTimeFormatOptions = { dateStyle, timeZone: usableTimeZone(timeZone) };
+  const options: Intl.DateTimeFormatOptions = {
+    dateStyle,
+    timeZone: isTimeZone(timeZone) ? timeZone : 'UTC',
+  };
   if (withTime) options.timeStyle = 'short';
   return remember(
     key,
