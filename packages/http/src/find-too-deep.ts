@@ -20,11 +20,21 @@ function exceedsDepth(value: unknown, maxDepth: number): boolean {
     const depth = depths.pop()!;
     if (typeof current !== 'object' || current === null) continue;
     if (depth >= maxDepth) return true;
-    const children: unknown[] = Array.isArray(current) ? current : Object.values(current);
-    for (const child of children) {
-      if (typeof child === 'object' && child !== null) {
-        values.push(child);
-        depths.push(depth + 1);
+    // for…in rather than Object.values: no array per object (a batch holds thousands of them).
+    if (Array.isArray(current)) {
+      for (const child of current as unknown[]) {
+        if (typeof child === 'object' && child !== null) {
+          values.push(child);
+          depths.push(depth + 1);
+        }
+      }
+    } else {
+      for (const key in current) {
+        const child = (current as Record<string, unknown>)[key];
+        if (typeof child === 'object' && child !== null) {
+          values.push(child);
+          depths.push(depth + 1);
+        }
       }
     }
   }

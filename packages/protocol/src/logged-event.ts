@@ -89,16 +89,30 @@ export function encodeLoggedEvent(event: LoggedEvent): string {
 export function encodeNewLoggedEvent(event: CrmEvent, options: LoggedEventOptions): string {
   const receivedAt = options.receivedAt ?? Date.now();
   const appendedAt = options.appendedAt ?? receivedAt;
-  let envelope = `{"v":${loggedEventVersion},"tenant":${JSON.stringify(options.tenant)},"receivedAt":${receivedAt},"appendedAt":${appendedAt}`;
+  let envelope = envelopeStart(options.tenant, receivedAt, appendedAt);
   if (options.idempotencyKey !== undefined) {
     envelope += `,"idempotencyKey":${JSON.stringify(options.idempotencyKey)}`;
   }
   if (event.id === undefined) {
-    envelope += `,"id":${JSON.stringify(options.id ?? generateEventId(receivedAt))}`;
+    // A generated id is hex and dashes, with nothing to escape.
+    envelope += `,"id":${options.id === undefined ? `"${generateEventId(receivedAt)}"` : JSON.stringify(options.id)}`;
   }
   const body = JSON.stringify(event);
   // An event always has its type, customer and time, so its text is never `{}`.
   return `${envelope},${body.slice(1)}`;
+}
+
+// The events of one batch share tenant and times: their envelope's start is written once.
+// (Writing the fractional times out was a fifth of an event's encoding.)
+let lastEnvelope = { tenant: '', receivedAt: Number.NaN, appendedAt: Number.NaN, text: '' };
+
+function envelopeStart(tenant: string, receivedAt: number, appendedAt: number): string {
+  const last = lastEnvelope;
+  if (last.tenant === tenant && last.receivedAt === receivedAt && last.appendedAt === appendedAt)
+    return last.text;
+  const text = `{"v":${loggedEventVersion},"tenant":${JSON.stringify(tenant)},"receivedAt":${receivedAt},"appendedAt":${appendedAt}`;
+  lastEnvelope = { tenant, receivedAt, appendedAt, text };
+  return text;
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });

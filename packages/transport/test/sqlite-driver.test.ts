@@ -62,31 +62,37 @@ describe('sqlite driver', () => {
     expect(received[0]! - sentAt).toBeLessThan(1000);
   });
 
-  it('retention deletes old consumed records and never unconsumed ones', async () => {
+  it('retention deletes old consumed batches and never unconsumed records', async () => {
     let now = 1_000_000;
     const path = freshPath();
     const log = createSqliteLog({ path, defaultPartitions: 1, retentionMs: 1000, now: () => now });
+    // Two appends, two batches: offsets 0–3 and 4–9.
     await log.publish(
       'kept',
-      Array.from({ length: 10 }, (_, i) => ({ value: `v${i}` })),
+      Array.from({ length: 4 }, (_, i) => ({ value: `v${i}` })),
+    );
+    await log.publish(
+      'kept',
+      Array.from({ length: 6 }, (_, i) => ({ value: `v${4 + i}` })),
     );
     const seen: ConsumedRecord[] = [];
+    let batches = 0;
     let release = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
     await log.subscribe({
       topic: 'kept',
       group: 'slow',
-      maxBatchSize: 4,
+      maxBatchSize: 6,
       handler: (batch) => {
         seen.push(...batch.records);
-        // The slow group stops after its first batch: offsets 0–3 committed, 4–9 unconsumed.
-        if (seen.length > 4) return held;
-        return undefined;
+        batches += 1;
+        // The slow group stops after its first batch: offsets 0–5 committed, 6–9 unconsumed.
+        return batches > 1 ? held : undefined;
       },
     });
-    await waitFor('second batch in hand', () => seen.length > 4);
+    await waitFor('second batch in hand', () => batches > 1);
     // The first batch's offsets are committed within commitIntervalMs, while the second is held.
-    await waitFor('first batch committed', () => committedOffset(path, 'slow') === 4);
+    await waitFor('first batch committed', () => committedOffset(path, 'slow') === 6);
     now += 10_000;
     // The held batch is released before the log closes, whatever the test found.
     onTestFinished(async () => {
@@ -94,13 +100,53 @@ describe('sqlite driver', () => {
       await log.close();
     });
     const deleted = (log as unknown as { runRetention(): number }).runRetention();
+    // 0–3 go; 4–9 stay whole, since 6–9 are not consumed yet.
     expect(deleted).toBe(4);
     const db = new Database(path, { readonly: true });
-    const remaining = db.prepare('SELECT offset FROM herald_log_records ORDER BY offset').all() as {
-      offset: number;
-    }[];
+    const remaining = db
+      .prepare('SELECT base_offset AS base, last_offset AS last FROM herald_log_batches ORDER BY last_offset')
+      .all();
     db.close();
-    expect(remaining.map((r) => r.offset)).toEqual([4, 5, 6, 7, 8, 9]);
+    expect(remaining).toEqual([{ base: 4, last: 9 }]);
+    expect(seen.map((record) => record.offset)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('writes an append of more than a batch row holds as several rows, in order', async () => {
+    const path = freshPath();
+    const log = createSqliteLog({ path, defaultPartitions: 1 });
+    onTestFinished(() => log.close());
+    // Five records of 300 KB: three fit in a 1 MiB row, the other two start the next.
+    const values = Array.from({ length: 5 }, (_, i) => String(i).repeat(300_000));
+    const published = await log.publish(
+      'large',
+      values.map((value) => ({ value })),
+    );
+    expect(published.map((p) => p.offset)).toEqual([0, 1, 2, 3, 4]);
+    const db = new Database(path, { readonly: true });
+    onTestFinished(() => {
+      db.close();
+    });
+    expect(
+      db
+        .prepare(
+          'SELECT base_offset AS base, last_offset AS last FROM herald_log_batches ORDER BY last_offset',
+        )
+        .all(),
+    ).toEqual([
+      { base: 0, last: 2 },
+      { base: 3, last: 4 },
+    ]);
+    const received: string[] = [];
+    await log.subscribe({
+      topic: 'large',
+      group: 'g',
+      maxBatchSize: 2,
+      handler: (batch) => {
+        for (const record of batch.records) received.push(Buffer.from(record.value).toString());
+      },
+    });
+    await waitFor('every record', () => received.length === 5);
+    expect(received).toEqual(values);
   });
 
   it('commits handled offsets within commitIntervalMs, not after every batch', async () => {
@@ -190,7 +236,9 @@ describe('sqlite driver', () => {
     onTestFinished(() => {
       db.close();
     });
-    expect(db.prepare('SELECT count(*) FROM herald_log_records').pluck().get()).toBe(8);
+    expect(
+      db.prepare('SELECT sum(last_offset - base_offset + 1) FROM herald_log_batches').pluck().get(),
+    ).toBe(8);
   }, 40_000);
 
   it('refuses a negative commitIntervalMs', () => {

@@ -2,17 +2,23 @@ import type { Database, Statement, Transaction } from 'better-sqlite3';
 import type { ConsumedRecord } from '../event-log.js';
 import type { AppendRequest, LogStorage } from '../embedded/log-storage.js';
 import { TransportError } from '../transport-error.js';
-import { logSchema, logSchemaVersion } from './log-schema.js';
+import { logMetaSchema, logSchema, logSchemaVersion } from './log-schema.js';
+import { migrateLogV1 } from './migrate-log-v1.js';
+import { maxBatchBytes, packRecords, packedSize, unpackRecords, type BatchedRecord } from './record-batch.js';
 import type { WalCheckpointer } from '@herald/sqlite';
 
-/** A record as the read statement returns it: columns in order, not an object per row. */
-type RecordRow = [
-  offset: number,
-  key: string | null,
-  value: Buffer,
-  headers: string | null,
-  timestamp: number,
-];
+/** A batch as the read statement returns it: columns in order, not an object per row. */
+type BatchRow = [baseOffset: number, records: Buffer];
+
+/** One partition's records in an append transaction, not yet written. */
+interface PartitionRun {
+  topic: string;
+  partition: number;
+  /** The offset of `pending`'s first record. */
+  next: number;
+  pending: BatchedRecord[];
+  pendingBytes: number;
+}
 
 /**
  * Log storage in a SQLite database (WAL). Appends, commits and leases are transactions,
@@ -30,7 +36,7 @@ export class SqliteLogStorage implements LogStorage {
   constructor(db: Database, checkpointer?: WalCheckpointer) {
     this.#db = db;
     this.#checkpointer = checkpointer;
-    db.exec(logSchema);
+    db.exec(logMetaSchema);
     const stored = db
       .prepare<[], { value: string }>("SELECT value FROM herald_log_meta WHERE key = 'schema_version'")
       .get();
@@ -40,9 +46,16 @@ export class SqliteLogStorage implements LogStorage {
         `The log in ${db.name} has schema version ${stored.value}, newer than this Herald understands (${logSchemaVersion}). Upgrade Herald.`,
       );
     }
-    db.prepare("INSERT OR IGNORE INTO herald_log_meta (key, value) VALUES ('schema_version', ?)").run(
-      String(logSchemaVersion),
-    );
+    if (stored === undefined || Number(stored.value) < logSchemaVersion) {
+      // Immediate: two processes opening an old file at once migrate it once, one after the other.
+      db.transaction(() => {
+        db.exec(logSchema);
+        migrateLogV1(db);
+        db.prepare("INSERT OR REPLACE INTO herald_log_meta (key, value) VALUES ('schema_version', ?)").run(
+          String(logSchemaVersion),
+        );
+      }).immediate();
+    }
     this.#statements = prepareStatements(db);
     this.#appendTransaction = db.transaction((requests: readonly AppendRequest[]) =>
       this.#appendAll(requests),
@@ -74,52 +87,64 @@ export class SqliteLogStorage implements LogStorage {
     return this.#appendTransaction.immediate(requests);
   }
 
+  /**
+   * Each partition's records of the transaction become consecutive offsets, written as batch
+   * rows of up to `maxBatchBytes` (record-batch.ts).
+   */
   #appendAll(requests: readonly AppendRequest[]): number[][] {
-    const { nextOffset, insertRecord, advance } = this.#statements;
-    const next = new Map<string, Map<number, number>>();
-    const result = requests.map(({ topic, records }) => {
-      let partitions = next.get(topic);
-      if (!partitions) next.set(topic, (partitions = new Map<number, number>()));
-      return records.map((record) => {
-        let offset = partitions.get(record.partition);
-        if (offset === undefined) {
-          const row = nextOffset.get(topic, record.partition);
-          if (!row)
+    const runs = new Map<string, PartitionRun>();
+    const result = requests.map(({ topic, records }) =>
+      records.map((record) => {
+        const id = `${topic}\u0000${record.partition}`;
+        let run = runs.get(id);
+        if (run === undefined) {
+          const next = this.#statements.nextOffset.get(topic, record.partition);
+          if (!next)
             throw new TransportError('INVALID_TOPIC', `Topic ${topic} has no partition ${record.partition}.`);
-          offset = row.next_offset;
+          run = { topic, partition: record.partition, next: next.next_offset, pending: [], pendingBytes: 0 };
+          runs.set(id, run);
         }
-        const headers = isEmpty(record.headers) ? null : JSON.stringify(record.headers);
-        insertRecord.run(
-          topic,
-          record.partition,
-          offset,
-          record.key,
-          record.value,
-          headers,
-          record.timestamp,
-        );
-        partitions.set(record.partition, offset + 1);
-        return offset;
-      });
-    });
-    for (const [topic, partitions] of next) {
-      for (const [partition, offset] of partitions) advance.run(offset, topic, partition);
+        const batched: BatchedRecord = {
+          key: record.key,
+          value: record.value,
+          headers: isEmpty(record.headers) ? null : JSON.stringify(record.headers),
+          timestamp: record.timestamp,
+        };
+        const size = packedSize(batched);
+        if (run.pendingBytes + size > maxBatchBytes) this.#writeBatch(run);
+        run.pending.push(batched);
+        run.pendingBytes += size;
+        return run.next + run.pending.length - 1;
+      }),
+    );
+    for (const run of runs.values()) {
+      this.#writeBatch(run);
+      this.#statements.advance.run(run.next, run.topic, run.partition);
     }
     return result;
   }
 
+  #writeBatch(run: PartitionRun): void {
+    const count = run.pending.length;
+    if (count === 0) return;
+    let newest = 0;
+    for (const record of run.pending) if (record.timestamp > newest) newest = record.timestamp;
+    const blob = packRecords(run.pending, run.pendingBytes);
+    this.#statements.insertBatch.run(run.topic, run.partition, run.next + count - 1, run.next, newest, blob);
+    run.next += count;
+    run.pending = [];
+    run.pendingBytes = 0;
+  }
+
   read(topic: string, partition: number, fromOffset: number, maxRecords: number): ConsumedRecord[] {
-    return this.#statements.read
-      .all(topic, partition, fromOffset, maxRecords)
-      .map(([offset, key, value, headers, timestamp]) => ({
-        topic,
-        partition,
-        offset,
-        key,
-        value,
-        headers: headers === null ? {} : (JSON.parse(headers) as Record<string, string>),
-        timestamp,
-      }));
+    const records: ConsumedRecord[] = [];
+    if (maxRecords <= 0) return records;
+    // Rows are read one at a time until enough records are in hand: a row holds many.
+    for (const [baseOffset, blob] of this.#statements.read.iterate(topic, partition, fromOffset)) {
+      unpackRecords(blob, { topic, partition, baseOffset }, fromOffset, records, maxRecords);
+      if (records.length >= maxRecords) break;
+    }
+    return records;
   }
 
   highWatermark(topic: string, partition: number): number {
@@ -127,7 +152,9 @@ export class SqliteLogStorage implements LogStorage {
   }
 
   lowWatermark(topic: string, partition: number): number {
-    return this.#statements.firstOffset.get(topic, partition)?.offset ?? this.highWatermark(topic, partition);
+    return (
+      this.#statements.firstOffset.get(topic, partition)?.base_offset ?? this.highWatermark(topic, partition)
+    );
   }
 
   committedOffset(group: string, topic: string, partition: number): number | undefined {
@@ -189,13 +216,15 @@ export class SqliteLogStorage implements LogStorage {
           const protectedFrom = this.#statements.slowestGroup.get(topic, partition, activeSince)?.slowest;
           if (protectedFrom === null || protectedFrom === undefined) continue;
           const countCut = maxRecordsPerPartition === undefined ? -1 : next_offset - maxRecordsPerPartition;
-          deleted += this.#statements.trim.run({
+          // Whole batches go: one is deleted once all of its records may be.
+          for (const count of this.#statements.trim.all({
             topic,
             partition,
             protectedFrom,
             olderThan,
             countCut,
-          }).changes;
+          }))
+            deleted += count;
         }
         return deleted;
       })
@@ -231,16 +260,16 @@ function prepareStatements(db: Database) {
     advance: statement<[number, string, number], never>(
       'UPDATE herald_log_partitions SET next_offset = ? WHERE topic = ? AND partition = ?',
     ),
-    insertRecord: statement<[string, number, number, string | null, Buffer, string | null, number], never>(
-      'INSERT INTO herald_log_records (topic, partition, offset, key, value, headers, timestamp) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    insertBatch: statement<[string, number, number, number, number, Buffer], never>(
+      'INSERT INTO herald_log_batches (topic, partition, last_offset, base_offset, max_timestamp, records) VALUES (?, ?, ?, ?, ?, ?)',
     ),
-    read: statement<[string, number, number, number], RecordRow>(
-      // LIMIT takes an expression, not a bare parameter: SQLite's planner reads a bare LIMIT
-      // parameter's value, so every execution re-prepared the statement (8× the cost of the read).
-      'SELECT offset, key, value, headers, timestamp FROM herald_log_records WHERE topic = ? AND partition = ? AND offset >= ? ORDER BY offset LIMIT CAST(? AS INTEGER)',
+    // No LIMIT: read() stops iterating once it has enough. (A bare `LIMIT ?` would also have
+    // made SQLite's planner re-prepare the statement on every execution.)
+    read: statement<[string, number, number], BatchRow>(
+      'SELECT base_offset, records FROM herald_log_batches WHERE topic = ? AND partition = ? AND last_offset >= ? ORDER BY last_offset',
     ).raw(),
-    firstOffset: statement<[string, number], { offset: number }>(
-      'SELECT offset FROM herald_log_records WHERE topic = ? AND partition = ? ORDER BY offset LIMIT 1',
+    firstOffset: statement<[string, number], { base_offset: number }>(
+      'SELECT base_offset FROM herald_log_batches WHERE topic = ? AND partition = ? ORDER BY last_offset LIMIT 1',
     ),
     committed: statement<[string, number, string], { next_offset: number }>(
       'SELECT next_offset FROM herald_log_offsets WHERE topic = ? AND partition = ? AND consumer_group = ?',
@@ -254,11 +283,12 @@ function prepareStatements(db: Database) {
     ),
     trim: statement<
       [{ topic: string; partition: number; protectedFrom: number; olderThan: number; countCut: number }],
-      never
+      number
     >(
-      `DELETE FROM herald_log_records WHERE topic = @topic AND partition = @partition AND offset < @protectedFrom
-       AND (timestamp < @olderThan OR offset < @countCut)`,
-    ),
+      `DELETE FROM herald_log_batches WHERE topic = @topic AND partition = @partition AND last_offset < @protectedFrom
+       AND (max_timestamp < @olderThan OR last_offset < @countCut)
+       RETURNING last_offset - base_offset + 1`,
+    ).pluck(),
     upsertMember: statement<[string, string, string, number], never>(
       `INSERT INTO herald_log_members (consumer_group, topic, member, lease_until) VALUES (?, ?, ?, ?)
        ON CONFLICT (consumer_group, topic, member) DO UPDATE SET lease_until = excluded.lease_until`,
