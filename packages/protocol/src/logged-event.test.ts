@@ -124,6 +124,23 @@ describe('encodeLoggedEvent / decodeLoggedEvent', () => {
     expect(generated).not.toHaveProperty('idempotencyKey');
   });
 
+  test('encodeNewLoggedEvent gives each call its own tenant and times, and escapes an id that needs it', () => {
+    // The envelope's start is reused while tenant and times repeat (a batch): any change shows.
+    const calls = [
+      { tenant: 'acme', receivedAt: 10, appendedAt: 11 },
+      { tenant: 'acme', receivedAt: 10, appendedAt: 11 },
+      { tenant: 'globex', receivedAt: 10, appendedAt: 11 },
+      { tenant: 'globex', receivedAt: 10.5, appendedAt: 11 },
+      { tenant: 'globex', receivedAt: 10.5, appendedAt: 12.25 },
+    ];
+    for (const options of calls) {
+      expect(decodeLoggedEvent(encodeNewLoggedEvent(event, options))).toMatchObject(options);
+    }
+    // Ingest's own ids are plain; an id from elsewhere is still written as valid JSON.
+    const odd = JSON.parse(encodeNewLoggedEvent(event, { tenant: 'acme', id: 'a"b\\c' })) as { id: string };
+    expect(odd.id).toBe('a"b\\c');
+  });
+
   test('refuses another envelope version', () => {
     expect(decodeError(JSON.stringify({ ...logged, v: 2 })).field).toBe('v');
     expect(decodeError(JSON.stringify(logged)).field).toBe('v');

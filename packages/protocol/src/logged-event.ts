@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { describeIssue } from './api-error.js';
 import { crmEventSchema, type CrmEvent } from './crm-event.js';
-import { eventIdSchema, generateEventId } from './event-id.js';
+import { eventIdPattern, eventIdSchema, generateEventId } from './event-id.js';
 import { stageStampSchema, tenantIdSchema } from './identifiers.js';
 import { ProtocolError } from './protocol-error.js';
 
@@ -94,8 +94,10 @@ export function encodeNewLoggedEvent(event: CrmEvent, options: LoggedEventOption
     envelope += `,"idempotencyKey":${JSON.stringify(options.idempotencyKey)}`;
   }
   if (event.id === undefined) {
-    // A generated id is hex and dashes, with nothing to escape.
-    envelope += `,"id":${options.id === undefined ? `"${generateEventId(receivedAt)}"` : JSON.stringify(options.id)}`;
+    // An id of the event-id characters (a generated one is hex and dashes) has nothing to
+    // escape; JSON.stringify of it had cost a fifth as much as the event's own.
+    const id = options.id ?? generateEventId(receivedAt);
+    envelope += eventIdPattern.test(id) ? `,"id":"${id}"` : `,"id":${JSON.stringify(id)}`;
   }
   const body = JSON.stringify(event);
   // An event always has its type, customer and time, so its text is never `{}`.
