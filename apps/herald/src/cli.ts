@@ -145,6 +145,26 @@ main().catch((error: unknown) => {
     console.error(`herald: ${error.message}\n\n${helpText()}`);
     process.exit(2);
   }
+  // Herald's typed errors and Node's system errors carry a code and a message written to be
+  // read: the message and its causes say it; a stack trace would bury it. Anything else is a
+  // bug, shown in full.
+  if (hasCode(error) && process.env.LOG_LEVEL !== 'debug') {
+    console.error(`herald: ${error.message}${causes(error)}`);
+    process.exit(1);
+  }
   console.error('herald:', error);
   process.exit(1);
 });
+
+function hasCode(error: unknown): error is Error & { code: string } {
+  return error instanceof Error && typeof (error as { code?: unknown }).code === 'string';
+}
+
+/** The messages of an error's causes, a line each, where they add something. */
+function causes(error: Error): string {
+  let text = '';
+  for (let cause = error.cause; cause instanceof Error; cause = cause.cause) {
+    if (!error.message.includes(cause.message)) text += `\n  because: ${cause.message}`;
+  }
+  return text;
+}

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '@herald/store';
+import Database from 'better-sqlite3';
 import { runAppMain } from '@herald/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -210,6 +211,20 @@ describe('the herald command', () => {
     expect(await taken.exited).toBe(1);
     expect(taken.output().stderr).toContain(`port ${busyPort} on 127.0.0.1 is in use`);
     busy.close();
+    // A log written by a newer Herald: the reason in one line, no stack trace.
+    const newer = mkdtempSync(join(tmpdir(), 'herald-cli-'));
+    dirs.push(newer);
+    const logFile = join(newer, 'herald-log.db');
+    const db = new Database(logFile);
+    db.exec(
+      "CREATE TABLE herald_log_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO herald_log_meta VALUES ('schema_version', '99')",
+    );
+    db.close();
+    const tooNew = herald(['start', '--port', '0', '--data-dir', newer]);
+    expect(await tooNew.exited).toBe(1);
+    expect(tooNew.output().stderr).toBe(
+      `herald: The log in ${logFile} has schema version 99, newer than this Herald understands (2). Upgrade Herald.\n`,
+    );
     const help = herald(['help']);
     expect(await help.exited).toBe(0);
     expect(help.output().stdout).toContain('Usage: herald <command>');
