@@ -243,6 +243,17 @@ describe('the default rule set', () => {
       '承运商 未提供，运单号 SF1。',
       'Carrier not given, tracking number SF1.',
     ]);
+    expect(bodies('order.shipped', { orderId: '123' })).toEqual([
+      '承运商 未提供，运单号 未提供。',
+      'Carrier not given, tracking number not given.',
+    ]);
+    // The notification's data carries the tracking number when there is one, and no member when not.
+    const shippedData = (data: Record<string, unknown>) =>
+      evaluate(ruleSet, event('order.shipped', data), context).notifications.map((n) => n.data);
+    expect(shippedData({ orderId: '123', trackingNumber: 'SF1' })[0]).toMatchObject({
+      trackingNumber: 'SF1',
+    });
+    expect(shippedData({ orderId: '123' })[0]).not.toHaveProperty('trackingNumber');
   });
 
   test('ticket.assigned: to the assignee, in their language', () => {

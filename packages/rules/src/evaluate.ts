@@ -243,7 +243,8 @@ class Run {
       if (this.event.record !== undefined) data.record = this.event.record;
       for (const [key, template] of notify.data) {
         const rendered = this.render(ruleId, template, recipientScope, `data.${key}`, format);
-        if (rendered.complete) data[key] = rendered.text;
+        // Empty is left out: `{{data.x | default: ''}}` is how a rule makes a member optional.
+        if (rendered.complete && rendered.text !== '') data[key] = rendered.text;
       }
       const draft: NotificationDraft = {
         id: notificationId(this.event.id, ruleId, recipient.id),
