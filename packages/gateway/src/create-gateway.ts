@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Cache, Unsubscribe } from '@herald/cache';
 import {
@@ -8,6 +8,7 @@ import {
   closeCodes,
   decodeClientFrame,
   encodeFrame,
+  type ApiErrorBody,
   type ApiErrorCode,
   type ClientFrame,
   type CloseCode,
@@ -600,12 +601,23 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (url.pathname !== wsPath) {
       // Another listener may own this path; when there is none, answer rather than leave it hanging.
       if (this.listenerCount('upgrade') === 1) {
-        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        refuseUpgrade(
+          socket,
+          404,
+          apiError('not_found', `no WebSocket endpoint at ${url.pathname}; use ${wsPath}`),
+        );
       }
       return;
     }
     if (closed !== undefined) {
-      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      refuseUpgrade(
+        socket,
+        503,
+        apiError('unavailable', 'shutting down: connect again, to another instance'),
+        {
+          'Retry-After': '1',
+        },
+      );
       return;
     }
     const token = url.searchParams.get('token') ?? undefined;
@@ -778,4 +790,20 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
   };
   return gateway;
+}
+
+/**
+ * Answers an upgrade that will not become a WebSocket with a plain HTTP response on the raw
+ * socket, its JSON body naming why, as every other refusal of the API does.
+ */
+function refuseUpgrade(
+  socket: Duplex,
+  status: 404 | 503,
+  body: ApiErrorBody,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body);
+  let head = `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\n`;
+  for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
+  socket.end(`${head}\r\n${text}`);
 }

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { closeCodes } from '@herald/protocol';
 import { describe, expect, it } from 'vitest';
 import { mintSubscriberToken, type Gateway } from '../src/index.js';
@@ -375,9 +376,14 @@ describe('WebSocket robustness', () => {
     await good.until(() => good.seqs().length === 1);
   });
 
-  it('answers 404 to an upgrade on another path', async () => {
+  it('answers 404 to an upgrade on another path, with a JSON body naming the path to use', async () => {
     await using server = await startGateway();
     await expect(new TestClient(`ws://127.0.0.1:${server.port}/v1/other`).opened).rejects.toThrow(/404/);
+    expect(await refusedUpgrade(server.port, '/v1/other')).toEqual({
+      status: 404,
+      retryAfter: undefined,
+      body: { error: { code: 'not_found', message: 'no WebSocket endpoint at /v1/other; use /v1/ws' } },
+    });
   });
 
   it('closes an oversized frame (1009) without harm to the server', async () => {
@@ -435,9 +441,47 @@ describe('WebSocket robustness', () => {
     await client.hello(await token(unique('t'), 'alice'));
     await Promise.all([server.gateway.close(), server.gateway.close()]);
     expect(await closeOf(client)).toMatchObject({ code: 4010, name: 'shuttingDown' });
+    // The gateway has let go of upgrades: the server's own app answers, and nothing is upgraded.
+    expect(await refusedUpgrade(server.port, '/v1/ws')).toMatchObject({ status: 404 });
     await expect(server.gateway.deliver(notification('t', 'alice', 1))).rejects.toMatchObject({
       code: 'CLOSED',
     });
     await server[Symbol.asyncDispose]();
   });
 });
+
+/** What the server answers an upgrade it refuses: status, Retry-After and the JSON body. */
+function refusedUpgrade(
+  port: number,
+  path: string,
+): Promise<{ status: number | undefined; retryAfter: string | undefined; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const req = request({
+      host: '127.0.0.1',
+      port,
+      path,
+      headers: {
+        connection: 'Upgrade',
+        upgrade: 'websocket',
+        'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+        'sec-websocket-version': '13',
+      },
+    });
+    req.on('upgrade', () => reject(new Error(`${path} was upgraded`)));
+    req.on('response', (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode,
+          retryAfter: res.headers['retry-after'],
+          body: res.headers['content-type']?.startsWith('application/json')
+            ? (JSON.parse(text) as unknown)
+            : text,
+        }),
+      );
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
