@@ -609,17 +609,6 @@ export function createGateway(options: GatewayOptions): Gateway {
       }
       return;
     }
-    if (closed !== undefined) {
-      refuseUpgrade(
-        socket,
-        503,
-        apiError('unavailable', 'shutting down: connect again, to another instance'),
-        {
-          'Retry-After': '1',
-        },
-      );
-      return;
-    }
     const token = url.searchParams.get('token') ?? undefined;
     wss.handleUpgrade(request, socket, head, (ws) => onSocket(ws, socket, token));
   }
@@ -796,14 +785,9 @@ export function createGateway(options: GatewayOptions): Gateway {
  * Answers an upgrade that will not become a WebSocket with a plain HTTP response on the raw
  * socket, its JSON body naming why, as every other refusal of the API does.
  */
-function refuseUpgrade(
-  socket: Duplex,
-  status: 404 | 503,
-  body: ApiErrorBody,
-  headers: Record<string, string> = {},
-): void {
+function refuseUpgrade(socket: Duplex, status: 404, body: ApiErrorBody): void {
   const text = JSON.stringify(body);
-  let head = `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\n`;
-  for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
-  socket.end(`${head}\r\n${text}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
+  );
 }
