@@ -22,8 +22,8 @@ async function readMembers(c: Context): Promise<string[]> {
 export function teamRoutes(deps: { store: Store }): Hono<ApiKeyEnv> {
   const { store } = deps;
   const app = new Hono<ApiKeyEnv>();
-  const team = (c: Context<ApiKeyEnv>, id: string) =>
-    c.json({ id, members: store.teams.members(c.get('apiKey').tenantId, id) });
+  const team = (c: Context<ApiKeyEnv>, id: string, members?: readonly string[]) =>
+    c.json({ id, members: members ?? store.teams.members(c.get('apiKey').tenantId, id) });
 
   app.use('/v1/teams', apiKeyAuth(store));
   app.use('/v1/teams/*', apiKeyAuth(store));
@@ -31,8 +31,7 @@ export function teamRoutes(deps: { store: Store }): Hono<ApiKeyEnv> {
   app.get('/v1/teams/:id', (c) => team(c, idParam(c, 'id')));
   app.put('/v1/teams/:id', async (c) => {
     const id = idParam(c, 'id');
-    store.teams.set(c.get('apiKey').tenantId, id, await readMembers(c));
-    return team(c, id);
+    return team(c, id, store.teams.set(c.get('apiKey').tenantId, id, await readMembers(c)));
   });
   app.delete('/v1/teams/:id', (c) => {
     const id = idParam(c, 'id');

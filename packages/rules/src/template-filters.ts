@@ -176,12 +176,6 @@ export function clearFormatterCache(): void {
   formatters.clear();
 }
 
-function remember<T extends Intl.DateTimeFormat | Intl.NumberFormat>(key: string, formatter: T): T {
-  if (formatters.size >= maxFormatters) formatters.clear();
-  formatters.set(key, formatter);
-  return formatter;
-}
-
 /** `locale` in canonical form when `Intl` knows it, else `en`. */
 function usableLocale(locale: string): string {
   const canonical = canonicalLocale(locale);
@@ -193,13 +187,26 @@ function usableLocale(locale: string): string {
   }
 }
 
-/** A formatter for `locale`, or for `en` when `Intl` refuses that one. */
-function create<T>(make: (locale: string) => T, locale: string): T {
+/**
+ * The cached formatter under `key`, else a new one for `locale` (for `en` when `Intl` refuses
+ * that one), cached.
+ */
+function formatter<T extends Intl.DateTimeFormat | Intl.NumberFormat>(
+  key: string,
+  locale: string,
+  make: (usable: string) => T,
+): T {
+  const cached = formatters.get(key);
+  if (cached !== undefined) return cached as T;
+  let created: T;
   try {
-    return make(usableLocale(locale));
+    created = make(usableLocale(locale));
   } catch {
-    return make('en');
+    created = make('en');
   }
+  if (formatters.size >= maxFormatters) formatters.clear();
+  formatters.set(key, created);
+  return created;
 }
 
 function dateFormatter(
@@ -209,17 +216,14 @@ function dateFormatter(
   withTime: boolean,
 ): Intl.DateTimeFormat {
   const key = `d\u0000${locale}\u0000${timeZone}\u0000${dateStyle}\u0000${withTime ? 't' : ''}`;
-  const cached = formatters.get(key);
-  if (cached !== undefined) return cached as Intl.DateTimeFormat;
-  const options: Intl.DateTimeFormatOptions = {
-    dateStyle,
-    timeZone: isTimeZone(timeZone) ? timeZone : 'UTC',
-  };
-  if (withTime) options.timeStyle = 'short';
-  return remember(
-    key,
-    create((usable) => new Intl.DateTimeFormat(usable, options), locale),
-  );
+  return formatter(key, locale, (usable) => {
+    const options: Intl.DateTimeFormatOptions = {
+      dateStyle,
+      timeZone: isTimeZone(timeZone) ? timeZone : 'UTC',
+    };
+    if (withTime) options.timeStyle = 'short';
+    return new Intl.DateTimeFormat(usable, options);
+  });
 }
 
 function numberFormatter(
@@ -228,21 +232,18 @@ function numberFormatter(
   currency: string | undefined,
 ): Intl.NumberFormat {
   const key = `n\u0000${locale}\u0000${fractionDigits ?? ''}\u0000${currency ?? ''}`;
-  const cached = formatters.get(key);
-  if (cached !== undefined) return cached as Intl.NumberFormat;
-  const options: Intl.NumberFormatOptions = {};
-  if (currency !== undefined) {
-    options.style = 'currency';
-    options.currency = currency;
-  }
-  if (fractionDigits !== undefined) {
-    options.minimumFractionDigits = fractionDigits;
-    options.maximumFractionDigits = fractionDigits;
-  }
-  return remember(
-    key,
-    create((usable) => new Intl.NumberFormat(usable, options), locale),
-  );
+  return formatter(key, locale, (usable) => {
+    const options: Intl.NumberFormatOptions = {};
+    if (currency !== undefined) {
+      options.style = 'currency';
+      options.currency = currency;
+    }
+    if (fractionDigits !== undefined) {
+      options.minimumFractionDigits = fractionDigits;
+      options.maximumFractionDigits = fractionDigits;
+    }
+    return new Intl.NumberFormat(usable, options);
+  });
 }
 
 const canonicalOffset = /^(?:Z|[+-]\d{2}:\d{2})$/;

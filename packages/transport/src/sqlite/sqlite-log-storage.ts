@@ -92,17 +92,19 @@ export class SqliteLogStorage implements LogStorage {
    * rows of up to `maxBatchBytes` (record-batch.ts).
    */
   #appendAll(requests: readonly AppendRequest[]): number[][] {
-    const runs = new Map<string, PartitionRun>();
-    const result = requests.map(({ topic, records }) =>
-      records.map((record) => {
-        const id = `${topic}\u0000${record.partition}`;
-        let run = runs.get(id);
+    // Per topic, the runs by partition number (no key string built per record).
+    const runs = new Map<string, PartitionRun[]>();
+    const result = requests.map(({ topic, records }) => {
+      let byPartition = runs.get(topic);
+      if (byPartition === undefined) runs.set(topic, (byPartition = []));
+      return records.map((record) => {
+        let run = byPartition[record.partition];
         if (run === undefined) {
           const next = this.#statements.nextOffset.get(topic, record.partition);
           if (!next)
             throw new TransportError('INVALID_TOPIC', `Topic ${topic} has no partition ${record.partition}.`);
           run = { topic, partition: record.partition, next: next.next_offset, pending: [], pendingBytes: 0 };
-          runs.set(id, run);
+          byPartition[record.partition] = run;
         }
         const batched: BatchedRecord = {
           key: record.key,
@@ -115,11 +117,14 @@ export class SqliteLogStorage implements LogStorage {
         run.pending.push(batched);
         run.pendingBytes += size;
         return run.next + run.pending.length - 1;
-      }),
-    );
-    for (const run of runs.values()) {
-      this.#writeBatch(run);
-      this.#statements.advance.run(run.next, run.topic, run.partition);
+      });
+    });
+    for (const byPartition of runs.values()) {
+      for (const run of byPartition) {
+        if (run === undefined) continue;
+        this.#writeBatch(run);
+        this.#statements.advance.run(run.next, run.topic, run.partition);
+      }
     }
     return result;
   }
