@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
@@ -95,7 +94,8 @@ export async function startHerald(options: StartOptions): Promise<RunningHerald>
   // Checked before anything is opened.
   assertCorsOrigins(options.corsOrigins ?? []);
   const dataDir = options.dataDir ?? './data';
-  mkdirSync(dataDir, { recursive: true });
+  // The store creates the data directory (the credentials file below goes there too), and
+  // names the path in its error when it cannot.
   const store = openStore({ path: join(dataDir, 'herald-store.db') });
   const log = await createEventLog(options.logUrl ?? `sqlite:${join(dataDir, 'herald-log.db')}`);
   const cache = await createCache(options.cacheUrl ?? 'memory:', { prefix: 'herald:' });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -225,6 +225,15 @@ describe('the herald command', () => {
     expect(tooNew.output().stderr).toBe(
       `herald: The log in ${logFile} has schema version 99, newer than this Herald understands (2). Upgrade Herald.\n`,
     );
+    // A data directory the file system refuses to create (mkdir under /proc answers ENOENT):
+    // the reason in one line, not a hang.
+    if (existsSync('/proc/self')) {
+      const refused = herald(['start', '--port', '0', '--data-dir', '/proc/herald-data']);
+      expect(await refused.exited).toBe(1);
+      expect(refused.output().stderr).toBe(
+        "herald: Cannot open the store at /proc/herald-data/herald-store.db: Error: ENOENT: no such file or directory, mkdir '/proc/herald-data'\n",
+      );
+    }
     const help = herald(['help']);
     expect(await help.exited).toBe(0);
     expect(help.output().stdout).toContain('Usage: herald <command>');

@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { WalCheckpointer } from '@herald/sqlite';
+import { resolve } from 'node:path';
+import { makeParentDirectory, WalCheckpointer } from '@herald/sqlite';
 import Database from 'better-sqlite3';
 import { createStore, type Store, type StoreOptions } from './create-store.js';
 import { StoreError } from './store-error.js';
@@ -30,7 +29,7 @@ export function openStore(options: OpenStoreOptions): Store {
   const { path } = options;
   let sqlite: Database.Database;
   try {
-    if (path !== ':memory:' && path !== '') mkdirSync(dirname(path), { recursive: true });
+    makeParentDirectory(path);
     sqlite = new Database(path);
   } catch (error) {
     throw new StoreError('OPEN_FAILED', `Cannot open the store at ${path}: ${String(error)}`, {

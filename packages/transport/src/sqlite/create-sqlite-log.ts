@@ -1,12 +1,11 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppendNotifier } from '../embedded/append-notifier.js';
 import { EmbeddedEventLog, type EmbeddedLogOptions } from '../embedded/embedded-event-log.js';
 import type { EventLog } from '../event-log.js';
 import { TransportError } from '../transport-error.js';
 import { SqliteLogStorage } from './sqlite-log-storage.js';
-import { enableWal, WalCheckpointer } from '@herald/sqlite';
+import { enableWal, makeParentDirectory, WalCheckpointer } from '@herald/sqlite';
 
 /** Settings of the embedded SQLite log. */
 export interface SqliteLogOptions extends EmbeddedLogOptions {
@@ -42,9 +41,9 @@ function notifierFor(path: string): AppendNotifier {
 }
 
 function openDatabase(path: string, options: SqliteLogOptions): Database.Database {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   let db: Database.Database | undefined;
   try {
+    makeParentDirectory(path);
     db = new Database(path);
     const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
     db.pragma(`busy_timeout = ${busyTimeoutMs}`);
