@@ -18,6 +18,8 @@ export type ClientJob =
       /** Sent first at the same pace, not measured. @defaultValue 0 */
       warmUpEvents?: number;
       prefix: string;
+      /** How many of the slowest events to send back with their times. @defaultValue 0 */
+      keepSlowest?: number;
     }
   | {
       kind: 'saturate';
@@ -85,6 +87,8 @@ async function run(job: ClientJob): Promise<unknown> {
             const id = f.notification?.data?.orderId;
             return f.type === 'notification' && typeof id === 'string' ? id : undefined;
           },
+          stages: (frame) =>
+            (frame as { notification?: { stages?: Record<string, number> } }).notification?.stages,
           send: (_i, marker) => post(job.url, job.headers, JSON.stringify(eventBody(marker))),
         },
         {
@@ -93,6 +97,7 @@ async function run(job: ClientJob): Promise<unknown> {
           concurrency: 64,
           warmUpEvents: job.warmUpEvents,
           prefix: job.prefix,
+          keepSlowest: job.keepSlowest,
         },
       );
       socket.terminate();

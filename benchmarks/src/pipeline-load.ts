@@ -8,6 +8,16 @@ export interface PipelineTarget {
   /** A WebSocket client already subscribed; `marker(frame)` reads the marker out of a frame. */
   socket: WebSocket;
   marker(frame: unknown): string | undefined;
+  /** The stage times a frame carries (epoch ms), where the server sends them. */
+  stages?(frame: unknown): Record<string, number> | undefined;
+}
+
+/** One of a run's slowest events: when it was sent and received (epoch ms) and its frame's stage times. */
+export interface SlowEvent {
+  latencyMs: number;
+  sentAt: number;
+  receivedAt: number;
+  stages?: Record<string, number>;
 }
 
 /** What one paced run measured. */
@@ -17,6 +27,8 @@ export interface PacedResult extends LatencySummary {
   acceptedPerSecond: number;
   /** Every measured latency (ms), in arrival order: runs of one target are pooled from these. */
   samples: number[];
+  /** The run's `keepSlowest` slowest events, slowest first. */
+  slowest: SlowEvent[];
 }
 
 /**
@@ -38,19 +50,36 @@ export async function pacedLoad(
     warmUpEvents?: number | undefined;
     drainMs?: number;
     prefix: string;
+    /** How many of the slowest events to return with their times. @defaultValue 0 */
+    keepSlowest?: number | undefined;
   },
 ): Promise<PacedResult> {
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
+  const events: SlowEvent[] = [];
+  const keepSlowest = options.keepSlowest ?? 0;
   let accepted = 0;
   let allIn: (() => void) | undefined;
   let done = false;
   const onMessage = (data: WebSocket.RawData) => {
-    const marker = target.marker(JSON.parse(frameText(data)));
+    const frame: unknown = JSON.parse(frameText(data));
+    const marker = target.marker(frame);
     const started = marker === undefined ? undefined : sentAt.get(marker);
     if (started === undefined) return;
     sentAt.delete(marker!);
-    latencies.push(performance.now() - started);
+    const received = performance.now();
+    latencies.push(received - started);
+    if (keepSlowest > 0) {
+      // Epoch times, to set beside the server's stage stamps (same machine, same clock).
+      const event: SlowEvent = {
+        latencyMs: received - started,
+        sentAt: performance.timeOrigin + started,
+        receivedAt: performance.timeOrigin + received,
+      };
+      const stages = target.stages?.(frame);
+      if (stages !== undefined) event.stages = stages;
+      events.push(event);
+    }
     if (done && latencies.length >= accepted) allIn?.();
   };
   target.socket.on('message', onMessage);
@@ -96,6 +125,7 @@ export async function pacedLoad(
     lost: accepted - latencies.length,
     acceptedPerSecond: (accepted / elapsed) * 1000,
     samples: latencies,
+    slowest: events.sort((a, b) => b.latencyMs - a.latencyMs).slice(0, keepSlowest),
   };
 }
 

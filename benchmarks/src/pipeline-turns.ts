@@ -39,7 +39,7 @@ export const ws = (url: string) => `${url.replace('http', 'ws')}/v1/ws`;
 /** One paced run against `target` in a client process of its own. */
 export function pacedRun(
   target: LatencyTarget,
-  run: { events: number; rate: number; warmUpEvents?: number; prefix: string },
+  run: { events: number; rate: number; warmUpEvents?: number; prefix: string; keepSlowest?: number },
 ): Promise<PacedResult> {
   return runClient<PacedResult>({
     kind: 'paced',
@@ -74,21 +74,33 @@ export const serverThreadCpu: { label: string; read(): number } = (() => {
   }
 })();
 
+/** One garbage-collection pause: its start (epoch ms) and length. */
+export interface GcPause {
+  startedAt: number;
+  ms: number;
+}
+
 /**
  * Garbage-collection pauses of this process (every server here shares its heap): their total
- * count and milliseconds so far. A young-generation collection stops the main thread for a
- * millisecond or two, which events arriving meanwhile wait out: a share of the p99.
+ * count and milliseconds so far, and the latest pauses themselves. A young-generation
+ * collection stops the main thread for a millisecond or two, which events arriving meanwhile
+ * wait out: a share of the p99.
  */
-export const gcPauses: { read(): { count: number; ms: number } } = (() => {
+export const gcPauses: { read(): { count: number; ms: number }; recent(): readonly GcPause[] } = (() => {
   let count = 0;
   let ms = 0;
+  // Enough for the longest latency measurement (a pause every ~100 ms at worst) and bounded.
+  const keep = 10_000;
+  let recent: GcPause[] = [];
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
       count += 1;
       ms += entry.duration;
+      recent.push({ startedAt: performance.timeOrigin + entry.startTime, ms: entry.duration });
     }
+    if (recent.length > 2 * keep) recent = recent.slice(-keep);
   }).observe({ entryTypes: ['gc'] });
-  return { read: () => ({ count, ms }) };
+  return { read: () => ({ count, ms }), recent: () => recent };
 })();
 
 /** What one server measured over its turns. */
@@ -119,7 +131,14 @@ export async function takeTurns(
       const sum = measured.get(name)!;
       const cpuBefore = serverThreadCpu.read();
       const gcBefore = gcPauses.read();
-      const run = { events: perRound, rate, warmUpEvents: rate, prefix: `${name}-${rate}-${round}` };
+      const run = {
+        events: perRound,
+        rate,
+        warmUpEvents: rate,
+        prefix: `${name}-${rate}-${round}`,
+        // Enough for the slowest 1 % of all rounds pooled, whichever rounds they fall in.
+        keepSlowest: Math.ceil((perRound * rounds) / 100),
+      };
       sum.runs.push(await pacedRun(target, run));
       sum.cpuUs += serverThreadCpu.read() - cpuBefore;
       const gcAfter = gcPauses.read();

@@ -22,7 +22,8 @@ import { report } from './harness.js';
 import { workBudget } from './pipeline-budget.js';
 import { startFloor } from './pipeline-floor.js';
 import { readPipelineSettings } from './pipeline-settings.js';
-import { pacedRun, pooled, runClient, serverThreadCpu, takeTurns, ws } from './pipeline-turns.js';
+import { describeSlowest } from './pipeline-slowest.js';
+import { gcPauses, pacedRun, pooled, runClient, serverThreadCpu, takeTurns, ws } from './pipeline-turns.js';
 
 const suite = 'pipeline';
 const { seconds, rounds, fanOutSockets, fanOutBurst, parts, budgetWorkUs } = readPipelineSettings();
@@ -90,6 +91,8 @@ async function latency(herald: RunningHerald, floorUrl: string, durableFloorUrl:
     console.log(
       `  GC pauses per 1,000 events (warm-up included): herald ${gc('herald')}, floor ${gc('floor')}, durable floor ${gc('durable-floor')}`,
     );
+    const slowest = describeSlowest(runsOf('herald'), gcPauses.recent());
+    if (slowest !== undefined) console.log(`  herald's ${slowest}`);
     console.log(`  p99 herald ÷ durable floor = ${(ours.p99 / durableFloor.p99).toFixed(2)}× (no target)`);
     const ratio = ours.p99 / floor.p99;
     const expected = perRound * rounds;
