@@ -1,5 +1,6 @@
 // The embedded SQLite log against its floor (raw better-sqlite3 inserts, one transaction)
 // and against Redis Streams, the single-machine log a user would otherwise pick.
+import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { createSqliteLog } from '@herald/transport/sqlite';
 import type { LogRecord } from '@herald/transport';
 import { compare, report } from './harness.js';
 import { summarizeLatencies } from './latency-summary.js';
+import type { PublisherJob } from './transport-publisher.js';
 
 const batchSize = 1000;
 const payload = JSON.stringify({
@@ -168,6 +170,56 @@ async function publishToHandlerLatency(
   );
 }
 
+/** Publishes from `job` in a child process (the way ingest, run on its own, publishes to push). */
+function publishFromAnotherProcess(job: PublisherJob): Promise<void> {
+  const child = fork(new URL('./transport-publisher.ts', import.meta.url), [], {
+    execArgv: ['--conditions=@herald/source', '--import', 'tsx'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`the publisher process exited with ${code}`));
+    });
+    child.send(job);
+  });
+}
+
+/**
+ * Publish → handler with the publisher in another process, at two settings of how often the
+ * consumer's process checks the file for other processes' commits (`pollIntervalMs`).
+ */
+async function crossProcessLatency(dir: string, rate: number, seconds: number): Promise<void> {
+  console.log(
+    `\ntransport · publish → handler latency at ${rate} records/s for ${seconds} s, publisher in another process`,
+  );
+  for (const pollIntervalMs of [2, 20]) {
+    const path = join(dir, `cross-${pollIntervalMs}.db`);
+    const log = createSqliteLog({ path, pollIntervalMs });
+    await log.ensureTopic('latency', { partitions: 4 });
+    const latencies: number[] = [];
+    const subscription = await log.subscribe({
+      topic: 'latency',
+      group: 'bench',
+      handler: (batch) => {
+        const now = performance.timeOrigin + performance.now();
+        for (const record of batch.records) latencies.push(now - Number(record.headers.sent));
+      },
+    });
+    await publishFromAnotherProcess({ path, rate, seconds, payload });
+    const expected = rate * seconds;
+    const deadline = Date.now() + 10_000;
+    while (latencies.length < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await subscription.close();
+    await log.close();
+    // The child's first second includes its own start-up (compiling): not measured.
+    const measured = summarizeLatencies(latencies.slice(rate));
+    const label =
+      pollIntervalMs === 2 ? 'checking every 2 ms (default)' : `checking every ${pollIntervalMs} ms`;
+    report('transport', `herald sqlite log, ${label}, p50 (${measured.count} records)`, measured.p50, 'ms');
+    report('transport', `herald sqlite log, ${label}, p99`, measured.p99, 'ms');
+  }
+}
+
 export default async function transportLog(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'herald-bench-log-'));
   const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
@@ -179,6 +231,7 @@ export default async function transportLog(): Promise<void> {
     await appendThroughput(dir, redis);
     await publishToHandlerLatency(dir, redis, 1000, 3);
     await publishToHandlerLatency(dir, redis, 5000, 3);
+    await crossProcessLatency(dir, 1000, 4);
   } finally {
     redis.disconnect();
     rmSync(dir, { recursive: true, force: true });

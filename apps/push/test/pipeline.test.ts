@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StoreError, type NewNotification, type Store } from '@herald/store';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { crmEvent, startPush, topic } from './harness.js';
 import { createLoggedEvent, encodeLoggedEvent } from '@herald/protocol';
+import { createEventLog } from '@herald/transport';
 
 describe('push pipeline', () => {
   it('turns an event in the log into a rendered notification on the recipient’s socket', async () => {
@@ -169,6 +170,50 @@ describe('push pipeline', () => {
     await sleep(50);
     // The critical one bypasses the throttle (and, being critical, goes first).
     expect(client.notifications().map((n) => n.title)).toEqual(['Note 5', 'Note 1', 'Note 2']);
+  });
+
+  it("reads a batch's customer profiles once per customer, all at the same time", async () => {
+    // One partition, so that the events of both customers come in one batch.
+    await using h = await startPush({ start: false, log: await createEventLog('memory:?partitions=1') });
+    onTestFinished(() => h.log.close());
+    h.store.customers.upsert({
+      tenantId: 'acme',
+      id: 'cust-2',
+      name: 'Grace Hopper',
+      version: 1,
+      attributes: {},
+    });
+    // The real cache, its reads counted and slowed down to a remote cache's round trip.
+    const reads: string[] = [];
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const hgetall = h.cache.hgetall.bind(h.cache);
+    h.cache.hgetall = async (key: string) => {
+      reads.push(key);
+      mostInFlight = Math.max(mostInFlight, ++inFlight);
+      await sleep(20);
+      inFlight -= 1;
+      return hgetall(key);
+    };
+    const events = ['cust-1', 'cust-2', 'cust-1', 'cust-1', 'cust-2', 'cust-1'].map((customerId, n) => ({
+      customerId,
+      data: { to: 'rep-7', n },
+    }));
+    await h.publish('acme', events);
+    await h.push.start();
+    await waitForInbox(h.store, 'acme', 'rep-7', 6);
+    expect(reads.toSorted()).toEqual(['customer:acme:cust-1', 'customer:acme:cust-2']);
+    expect(mostInFlight).toBe(2);
+    // Planned in log order, each with its own customer's profile.
+    const items = h.store.inbox.list('acme', 'rep-7').items.toReversed();
+    expect(items.map((item) => `${item.title} ${item.body}`)).toEqual([
+      'Note 0 from Ada Lovelace',
+      'Note 1 from Grace Hopper',
+      'Note 2 from Ada Lovelace',
+      'Note 3 from Ada Lovelace',
+      'Note 4 from Grace Hopper',
+      'Note 5 from Ada Lovelace',
+    ]);
   });
 
   it("keeps one tenant's backlog from delaying another tenant's critical event", async () => {

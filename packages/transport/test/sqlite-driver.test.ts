@@ -2,9 +2,12 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { createEventLog, type ConsumedRecord } from '@herald/transport';
 import { createSqliteLog } from '@herald/transport/sqlite';
+import { AppendNotifier } from '../src/embedded/append-notifier.js';
+import { EmbeddedEventLog } from '../src/embedded/embedded-event-log.js';
+import { SqliteLogStorage } from '../src/sqlite/sqlite-log-storage.js';
 import { spawnLogChild } from './spawn-log-child.js';
 import { waitFor } from './wait-for.js';
 
@@ -58,8 +61,9 @@ describe('sqlite driver', () => {
     const sentAt = Date.now();
     await log.publish('wake', [{ value: 'now' }]);
     await waitFor('delivery', () => received.length === 1, 2000);
-    // The poll interval is 5 s: only the append notification can deliver this fast.
-    expect(received[0]! - sentAt).toBeLessThan(1000);
+    // Other processes' commits are checked for every 5 s, and the idle read comes a second
+    // after the consumer's first read: only the append notification can deliver this fast.
+    expect(received[0]! - sentAt).toBeLessThan(500);
   });
 
   it('retention deletes old consumed batches and never unconsumed records', async () => {
@@ -196,9 +200,9 @@ describe('sqlite driver', () => {
     expect(committedOffset(path, 'g')).toBe(2);
   });
 
-  it('a caught-up consumer still finds records another process appended, by its poll', async () => {
+  it("wakes a caught-up consumer for another process's appends, and does not read the log while idle", async () => {
     const path = freshPath();
-    const consumer = createSqliteLog({ path, defaultPartitions: 1, pollIntervalMs: 50 });
+    const consumer = createSqliteLog({ path, defaultPartitions: 4 });
     onTestFinished(() => consumer.close());
     const received: string[] = [];
     await consumer.subscribe({
@@ -208,14 +212,55 @@ describe('sqlite driver', () => {
         for (const record of batch.records) received.push(Buffer.from(record.value).toString());
       },
     });
-    // Caught up on its own process's append, it skips reads until the next one of those...
     await consumer.publish('shared', [{ value: 'mine' }]);
     await waitFor('own record', () => received.length === 1);
-    // ...but another process's appends wake nothing here: only the poll's read finds them.
+    // Caught up and idle, its four partitions' consumers do not read: one check of SQLite's
+    // data version every 2 ms stands in for every partition's poll.
+    const reads = vi.spyOn(SqliteLogStorage.prototype, 'read');
+    onTestFinished(() => reads.mockRestore());
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(reads).not.toHaveBeenCalled();
+    // Another connection with a notifier of its own, as another process has: its appends
+    // wake the consumer through the data version.
+    const wakes = vi.spyOn(AppendNotifier.prototype, 'notifyElsewhere');
+    onTestFinished(() => wakes.mockRestore());
+    const db = new Database(path);
+    db.pragma('busy_timeout = 5000');
+    const elsewhere = new EmbeddedEventLog('sqlite', new SqliteLogStorage(db), new AppendNotifier());
+    onTestFinished(() => elsewhere.close());
+    await elsewhere.publish('shared', [{ value: 'theirs' }]);
+    await waitFor("the other connection's record", () => received.length === 2);
+    expect(received).toEqual(['mine', 'theirs']);
+    expect(wakes).toHaveBeenCalled();
+  });
+
+  it('finds records another process appended', async () => {
+    const path = freshPath();
+    const consumer = createSqliteLog({ path, defaultPartitions: 1 });
+    onTestFinished(() => consumer.close());
+    const received: string[] = [];
+    await consumer.subscribe({
+      topic: 'shared',
+      group: 'g',
+      handler: (batch) => {
+        for (const record of batch.records) received.push(Buffer.from(record.value).toString());
+      },
+    });
+    await consumer.publish('shared', [{ value: 'mine' }]);
+    await waitFor('own record', () => received.length === 1);
     const child = spawnLogChild({ url: `sqlite:${path}`, mode: 'publish', topic: 'shared', count: 2 });
     onTestFinished(() => child.kill());
     await waitFor('records of the other process', () => received.length === 3, 20_000);
     expect(received).toEqual(['mine', 'durable-0', 'durable-1']);
+  });
+
+  it('refuses a poll interval under 1 ms', () => {
+    expect(() => createSqliteLog({ path: freshPath(), pollIntervalMs: 0 })).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_ARGUMENT',
+        message: 'pollIntervalMs must be at least 1, got 0.',
+      }),
+    );
   });
 
   it('several processes opening one fresh file at the same moment all publish', async () => {

@@ -26,6 +26,17 @@ describe('AppendNotifier', () => {
     expect(await settlesWithin(other, 1000)).toBe(true);
   });
 
+  it("wakes every partition's waits on another process's commit, and moves every partition's count", async () => {
+    const notifier = new AppendNotifier();
+    const signal = new AbortController().signal;
+    notifier.notify('events', 0);
+    const waits = [notifier.wait('events', 0, 60_000, signal), notifier.wait('reminders', 3, 60_000, signal)];
+    notifier.notifyElsewhere();
+    expect(await settlesWithin(Promise.all(waits), 1000)).toBe(true);
+    expect(notifier.appendCount('events', 0)).toBe(2);
+    expect(notifier.appendCount('reminders', 3)).toBe(1);
+  });
+
   it('ends a wait after its timeout', async () => {
     const notifier = new AppendNotifier();
     const started = performance.now();

@@ -1,11 +1,13 @@
 /**
  * Wakes consumers waiting on a partition the moment a record is appended in this
- * process, so in-process latency is not a polling interval. Consumers in other
- * processes fall back to a short poll.
+ * process, so in-process latency is not a polling interval. Appends of other processes
+ * reach it through `notifyElsewhere`, from the log's check of the storage.
  */
 export class AppendNotifier {
   readonly #waiters = new Map<string, Set<() => void>>();
   readonly #appends = new Map<string, number>();
+  /** Commits seen from other processes, to partitions unknown: they count for every partition. */
+  #elsewhere = 0;
   /**
    * The waits each signal ends, behind one abort listener per signal: a consumer waits after
    * nearly every record at a trickle, and adding and removing a listener each time cost more
@@ -14,12 +16,12 @@ export class AppendNotifier {
   readonly #untilAborted = new WeakMap<AbortSignal, Set<() => void>>();
 
   /**
-   * How many appends this process has announced on the partition: a consumer that read to the
-   * end and sees the same count knows no record of this process came since, and can wait
-   * instead of reading again (records of other processes are found by the poll).
+   * How many appends were announced on the partition (this process's, and other processes'
+   * commits to any partition): a consumer that read to the end and sees the same count knows
+   * nothing came since, and can wait instead of reading again.
    */
   appendCount(topic: string, partition: number): number {
-    return this.#appends.get(`${topic}\u0000${partition}`) ?? 0;
+    return (this.#appends.get(`${topic}\u0000${partition}`) ?? 0) + this.#elsewhere;
   }
 
   /** Resolves on the next append to the partition, or after `timeoutMs`, or when `signal` aborts. */
@@ -57,6 +59,15 @@ export class AppendNotifier {
       this.#untilAborted.set(signal, (waits = ending));
     }
     return waits;
+  }
+
+  /**
+   * Another process committed to the log, to partitions it cannot say: every waiting consumer
+   * wakes and reads once (an offset commit or a heartbeat costs them an empty read).
+   */
+  notifyElsewhere(): void {
+    this.#elsewhere += 1;
+    for (const waiters of [...this.#waiters.values()]) for (const wake of [...waiters]) wake();
   }
 
   notify(topic: string, partition: number): void {

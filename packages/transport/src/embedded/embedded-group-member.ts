@@ -7,6 +7,13 @@ import type { AppendNotifier } from './append-notifier.js';
 import type { LogStorage } from './log-storage.js';
 import { PacedCommits } from './paced-commits.js';
 
+/**
+ * How often a caught-up consumer reads although nothing announced an append: appends wake it
+ * (its own process's at once, other processes' through the log's check of the storage), so
+ * this only bounds what a lost wake-up could cost.
+ */
+const idleReadIntervalMs = 1000;
+
 /** Waits for `settled`, or `ms` at most. */
 async function settledOrAfter(settled: Promise<unknown>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
@@ -25,7 +32,6 @@ interface MemberSettings {
   partitions: number;
   sessionTimeoutMs: number;
   heartbeatIntervalMs: number;
-  pollIntervalMs: number;
   commitIntervalMs: number;
   now: () => number;
   deliver: (batch: ConsumedBatch, isStopping: () => boolean) => Promise<DeliveryOutcome>;
@@ -117,7 +123,7 @@ export class EmbeddedGroupMember implements Subscription {
   }
 
   async #consume(partition: number, signal: AbortSignal): Promise<void> {
-    const { storage, notifier, subscribe, pollIntervalMs, commitIntervalMs, now } = this.#settings;
+    const { storage, notifier, subscribe, commitIntervalMs, now } = this.#settings;
     const maxBatchSize = subscribe.maxBatchSize ?? 500;
     const batchWaitMs = subscribe.batchWaitMs ?? 0;
     let offset = storage.committedOffset(this.group, this.topic, partition);
@@ -134,10 +140,9 @@ export class EmbeddedGroupMember implements Subscription {
       storage.commit(this.group, this.topic, partition, this.id, next, now()),
     );
     let readFrom = offset;
-    // The last read reached the end of the partition at this count of this process's appends:
-    // until the count moves, reading again would find nothing but other processes' records,
-    // which the poll (a real read every pollIntervalMs) finds. At a trickle, that empty read
-    // was every other one.
+    // The last read reached the end of the partition at this count of announced appends: until
+    // the count moves, reading again would find nothing. At a trickle, that empty read was
+    // every other one.
     let readToEndAt: number | undefined;
     let readAt = 0;
     while (!signal.aborted) {
@@ -151,15 +156,15 @@ export class EmbeddedGroupMember implements Subscription {
         continue;
       }
       const appends = notifier.appendCount(this.topic, partition);
-      const pollDueIn = readAt + pollIntervalMs - performance.now();
+      const idleReadDueIn = readAt + idleReadIntervalMs - performance.now();
       let records: ConsumedRecord[] = [];
-      if (readToEndAt !== appends || pollDueIn <= 0) {
+      if (readToEndAt !== appends || idleReadDueIn <= 0) {
         records = storage.read(this.topic, partition, readFrom, maxBatchSize);
         readAt = performance.now();
         readToEndAt = records.length < maxBatchSize ? appends : undefined;
       }
       if (records.length === 0) {
-        const waitMs = commits.waitMs(Math.max(0, readAt + pollIntervalMs - performance.now()));
+        const waitMs = commits.waitMs(Math.max(0, readAt + idleReadIntervalMs - performance.now()));
         const appended = notifier.wait(this.topic, partition, waitMs, signal);
         await (inFlight.size === 0 ? appended : Promise.race([appended, inFlight.oldestSettled()]));
         if (batchWaitMs > 0 && notifier.appendCount(this.topic, partition) !== appends && !signal.aborted) {

@@ -30,6 +30,8 @@ export class SqliteLogStorage implements LogStorage {
   readonly #partitionCache = new Map<string, number>();
   readonly #statements: ReturnType<typeof prepareStatements>;
   readonly #appendTransaction: Transaction<(requests: readonly AppendRequest[]) => number[][]>;
+  readonly #dataVersion: Statement<[], number>;
+  #lastDataVersion: number;
 
   readonly #checkpointer: WalCheckpointer | undefined;
 
@@ -57,6 +59,8 @@ export class SqliteLogStorage implements LogStorage {
       }).immediate();
     }
     this.#statements = prepareStatements(db);
+    this.#dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
+    this.#lastDataVersion = this.#dataVersion.get()!;
     this.#appendTransaction = db.transaction((requests: readonly AppendRequest[]) =>
       this.#appendAll(requests),
     );
@@ -234,6 +238,15 @@ export class SqliteLogStorage implements LogStorage {
         return deleted;
       })
       .immediate();
+  }
+
+  committedElsewhere(): boolean {
+    // SQLite moves a connection's data_version when other connections commit, never for its
+    // own commits (nor for checkpoints, which change no content).
+    const version = this.#dataVersion.get()!;
+    if (version === this.#lastDataVersion) return false;
+    this.#lastDataVersion = version;
+    return true;
   }
 
   async close(): Promise<void> {
