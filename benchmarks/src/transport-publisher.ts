@@ -10,7 +10,7 @@ export interface PublisherJob {
   payload: string;
 }
 
-process.once('message', async (job: PublisherJob) => {
+async function publish(job: PublisherJob): Promise<void> {
   const log = createSqliteLog({ path: job.path });
   const tickMs = 5;
   const perTick = (job.rate * tickMs) / 1000;
@@ -29,5 +29,14 @@ process.once('message', async (job: PublisherJob) => {
   }
   await Promise.all(sends);
   await log.close();
-  process.send!('done', () => process.exit(0));
+}
+
+process.once('message', (job: PublisherJob) => {
+  publish(job).then(
+    () => process.send!('done', () => process.exit(0)),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 });
