@@ -234,6 +234,21 @@ describe('sqlite driver', () => {
     expect(wakes).toHaveBeenCalled();
   });
 
+  it("checks for other processes' appends ten times less often after a quiet second", async () => {
+    const consumer = createSqliteLog({ path: freshPath(), defaultPartitions: 1 });
+    onTestFinished(() => consumer.close());
+    const checks = vi.spyOn(SqliteLogStorage.prototype, 'appendedElsewhere');
+    onTestFinished(() => checks.mockRestore());
+    await consumer.subscribe({ topic: 'quiet', group: 'g', handler: () => undefined });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const before = checks.mock.calls.length;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const quietChecks = checks.mock.calls.length - before;
+    // Every 20 ms now: some 25 checks in half a second, where every 2 ms would be 250.
+    expect(quietChecks).toBeGreaterThan(0);
+    expect(quietChecks).toBeLessThanOrEqual(40);
+  });
+
   it('finds records another process appended', async () => {
     const path = freshPath();
     const consumer = createSqliteLog({ path, defaultPartitions: 1 });

@@ -55,12 +55,12 @@ export interface LogStorage {
   ): boolean;
   release(group: string, topic: string, partition: number, member: string): void;
   /**
-   * Whether another connection committed to the storage since the last call: how this process
-   * learns of other processes' appends, which its own notifier never hears of. Cheap (SQLite's
-   * `PRAGMA data_version`, a few µs), so it can be asked every few milliseconds. A storage no
+   * Whether another connection appended since the last call: how this process learns of other
+   * processes' appends, which its own notifier never hears of. Cheap, so it can be asked every
+   * few milliseconds; it may also answer true for this process's own appends. A storage no
    * other process can reach has none.
    */
-  committedElsewhere?(): boolean;
+  appendedElsewhere?(): boolean;
   /** Deletes records older than `before` below every live group's committed offset; returns how many. */
   trim(olderThan: number, activeSince: number, maxRecordsPerPartition: number | undefined): number;
   close(): void | Promise<void>;

@@ -32,6 +32,8 @@ export class SqliteLogStorage implements LogStorage {
   readonly #appendTransaction: Transaction<(requests: readonly AppendRequest[]) => number[][]>;
   readonly #dataVersion: Statement<[], number>;
   #lastDataVersion: number;
+  readonly #newestBatch: Statement<[], number | null>;
+  #lastNewestBatch: number;
 
   readonly #checkpointer: WalCheckpointer | undefined;
 
@@ -61,6 +63,8 @@ export class SqliteLogStorage implements LogStorage {
     this.#statements = prepareStatements(db);
     this.#dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
     this.#lastDataVersion = this.#dataVersion.get()!;
+    this.#newestBatch = db.prepare<[], number | null>('SELECT max(rowid) FROM herald_log_batches').pluck();
+    this.#lastNewestBatch = this.#newestBatch.get() ?? 0;
     this.#appendTransaction = db.transaction((requests: readonly AppendRequest[]) =>
       this.#appendAll(requests),
     );
@@ -240,12 +244,19 @@ export class SqliteLogStorage implements LogStorage {
       .immediate();
   }
 
-  committedElsewhere(): boolean {
-    // SQLite moves a connection's data_version when other connections commit, never for its
-    // own commits (nor for checkpoints, which change no content).
+  /**
+   * SQLite moves a connection's `data_version` when other connections commit (a few µs to ask),
+   * never for its own commits. Most of those commits are offsets, leases and heartbeats; an
+   * append adds a batch row, whose rowid is past every earlier one (until retention empties
+   * the table: then an append may go unseen here, and consumers find it by their idle read).
+   */
+  appendedElsewhere(): boolean {
     const version = this.#dataVersion.get()!;
     if (version === this.#lastDataVersion) return false;
     this.#lastDataVersion = version;
+    const newest = this.#newestBatch.get() ?? 0;
+    if (newest === this.#lastNewestBatch) return false;
+    this.#lastNewestBatch = newest;
     return true;
   }
 
