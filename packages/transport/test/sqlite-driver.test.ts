@@ -29,6 +29,26 @@ function committedOffset(path: string, group: string): number | undefined {
   }
 }
 
+/**
+ * A consumer of topic `shared` (group `g`) on `path` that has handled a record of its own
+ * process and is caught up; returns the values it receives, in order.
+ */
+async function caughtUpConsumer(path: string, partitions: number): Promise<string[]> {
+  const consumer = createSqliteLog({ path, defaultPartitions: partitions });
+  onTestFinished(() => consumer.close());
+  const received: string[] = [];
+  await consumer.subscribe({
+    topic: 'shared',
+    group: 'g',
+    handler: (batch) => {
+      for (const record of batch.records) received.push(Buffer.from(record.value).toString());
+    },
+  });
+  await consumer.publish('shared', [{ value: 'mine' }]);
+  await waitFor('own record', () => received.length === 1);
+  return received;
+}
+
 describe('sqlite driver', () => {
   it('opens by URL, creating the folder', async () => {
     const path = freshPath();
@@ -202,18 +222,7 @@ describe('sqlite driver', () => {
 
   it("wakes a caught-up consumer for another process's appends, and does not read the log while idle", async () => {
     const path = freshPath();
-    const consumer = createSqliteLog({ path, defaultPartitions: 4 });
-    onTestFinished(() => consumer.close());
-    const received: string[] = [];
-    await consumer.subscribe({
-      topic: 'shared',
-      group: 'g',
-      handler: (batch) => {
-        for (const record of batch.records) received.push(Buffer.from(record.value).toString());
-      },
-    });
-    await consumer.publish('shared', [{ value: 'mine' }]);
-    await waitFor('own record', () => received.length === 1);
+    const received = await caughtUpConsumer(path, 4);
     // Caught up and idle, its four partitions' consumers do not read: one check of SQLite's
     // data version every 2 ms stands in for every partition's poll.
     const reads = vi.spyOn(SqliteLogStorage.prototype, 'read');
@@ -251,18 +260,7 @@ describe('sqlite driver', () => {
 
   it('finds records another process appended', async () => {
     const path = freshPath();
-    const consumer = createSqliteLog({ path, defaultPartitions: 1 });
-    onTestFinished(() => consumer.close());
-    const received: string[] = [];
-    await consumer.subscribe({
-      topic: 'shared',
-      group: 'g',
-      handler: (batch) => {
-        for (const record of batch.records) received.push(Buffer.from(record.value).toString());
-      },
-    });
-    await consumer.publish('shared', [{ value: 'mine' }]);
-    await waitFor('own record', () => received.length === 1);
+    const received = await caughtUpConsumer(path, 1);
     const child = spawnLogChild({ url: `sqlite:${path}`, mode: 'publish', topic: 'shared', count: 2 });
     onTestFinished(() => child.kill());
     await waitFor('records of the other process', () => received.length === 3, 20_000);
