@@ -62,6 +62,17 @@ describe('TimeWindowedBloomFilter', () => {
     expect(recent.has('idem-1')).toBe(false);
   });
 
+  it('keeps a key for its whole window where the span does not divide evenly (8 generations of a 9 ms window, added at 18)', () => {
+    // 9 / 7 is rounded: 18 / (9 / 7) is 13.999999999999998, 27 / (9 / 7) is 21.
+    const clock = manualClock(18);
+    const recent = windowed(clock, { generations: 8, window: 9, expectedItems: 10 });
+    recent.add('key');
+    clock.set(27);
+    expect(recent.has('key')).toBe(true);
+    clock.set(29);
+    expect(recent.has('key')).toBe(false);
+  });
+
   it('for any add time and generations: seen for the whole window, gone by window·G/(G−1)', () => {
     fc.assert(
       fc.property(

@@ -72,7 +72,6 @@ export class TimeWindowedBloomFilter {
   /** Hash seed. */
   readonly seed: number;
   readonly #now: () => number;
-  readonly #span: number;
   #bits: number;
   #hashes: number;
   #blocks: number;
@@ -81,8 +80,6 @@ export class TimeWindowedBloomFilter {
   #head = 0;
   /** Index of the span the newest generation covers: ⌊time / span⌋. */
   #slot: number;
-  /** When the clock reaches this, the newest generation is full and rotation is due. */
-  #rotateAt: number;
 
   constructor(options: TimeWindowedBloomFilterOptions) {
     const { window, expectedItems, falsePositiveRate, generations = 4, now = Date.now, seed = 0 } = options;
@@ -113,11 +110,9 @@ export class TimeWindowedBloomFilter {
     this.#hashes = size.hashes;
     this.seed = seed;
     this.#now = now;
-    this.#span = window / (generations - 1);
     this.#blocks = size.bits / BLOCK_BITS;
     this.#ring = Array.from({ length: generations }, () => new Uint32Array(size.bits / 32));
     this.#slot = this.#slotAt(now());
-    this.#rotateAt = (this.#slot + 1) * this.#span;
   }
 
   /** Bits per generation (a multiple of 512). */
@@ -272,7 +267,6 @@ export class TimeWindowedBloomFilter {
     this.#ring = Array.from({ length: this.generations }, () => new Uint32Array(bits / 32));
     this.#head = 0;
     this.#slot = slot;
-    this.#rotateAt = (slot + 1) * this.#span;
     for (let age = 0; age < this.generations; age++) {
       readWords(bytes, HEADER_BYTES + age * (bits / 8), this.#generation(age));
     }
@@ -287,19 +281,23 @@ export class TimeWindowedBloomFilter {
     if (typeof time !== 'number' || !Number.isFinite(time)) {
       throw new CoreError('INVALID_ARGUMENT', `now() must return a finite number, got ${String(time)}`);
     }
-    return Math.floor(time / this.#span);
+    // time · (G − 1) / window, not time / span: span = window / (G − 1) is rounded, and
+    // ⌊18 / (9/7)⌋ gave 13 where ⌊27 / (9/7)⌋ gave 21, so a key added at 18 into span 13 was
+    // gone at 27, inside its window of 9 (8 generations). With whole-number times and windows
+    // this is exact.
+    return Math.floor((time * (this.generations - 1)) / this.window);
   }
 
   #advance(): void {
-    const time = this.#now();
-    if (time < this.#rotateAt) return;
-    const slot = this.#slotAt(time);
+    // The span is worked out on every call, by the same arithmetic as every other time: a
+    // precomputed boundary could round apart from it and hold a key in an older generation.
+    const slot = this.#slotAt(this.#now());
+    if (slot <= this.#slot) return;
     const steps = Math.min(slot - this.#slot, this.generations);
     for (let i = 0; i < steps; i++) {
       this.#head = (this.#head + 1) % this.generations;
       this.#ring[this.#head]!.fill(0);
     }
-    this.#slot = Math.max(slot, this.#slot);
-    this.#rotateAt = (this.#slot + 1) * this.#span;
+    this.#slot = slot;
   }
 }
