@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { onTestFinished } from 'vitest';
+import { waitFor } from './wait-for.js';
 
 const script = fileURLToPath(new URL('./log-child.ts', import.meta.url));
 
@@ -36,4 +38,28 @@ export function spawnLogChild(command: Record<string, unknown>): LogChild {
       await exited;
     },
   };
+}
+
+/**
+ * Starts `processes` children that open the SQLite log at `path` at the same moment and
+ * publish two records each to `topic`; resolves with each child's first word once every one
+ * published or exited (`published`, or undefined for a child that failed).
+ */
+export async function publishTogether(
+  path: string,
+  topic: string,
+  processes: number,
+): Promise<(string | undefined)[]> {
+  // Far enough ahead for every child to have started: they open the file within a millisecond.
+  const openAt = Date.now() + 4000;
+  const children = Array.from({ length: processes }, () =>
+    spawnLogChild({ url: `sqlite:${path}`, mode: 'publish', topic, count: 2, openAt }),
+  );
+  for (const child of children) onTestFinished(() => child.kill());
+  await waitFor(
+    'every child to publish or fail',
+    () => children.every((child) => child.lines.length > 0 || child.process.exitCode !== null),
+    30_000,
+  );
+  return children.map((child) => child.lines[0]?.split(' ')[0]);
 }

@@ -8,7 +8,7 @@ import { createSqliteLog } from '@herald/transport/sqlite';
 import { AppendNotifier } from '../src/embedded/append-notifier.js';
 import { EmbeddedEventLog } from '../src/embedded/embedded-event-log.js';
 import { SqliteLogStorage } from '../src/sqlite/sqlite-log-storage.js';
-import { spawnLogChild } from './spawn-log-child.js';
+import { publishTogether, spawnLogChild } from './spawn-log-child.js';
 import { waitFor } from './wait-for.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'herald-sqlite-'));
@@ -278,18 +278,7 @@ describe('sqlite driver', () => {
 
   it('several processes opening one fresh file at the same moment all publish', async () => {
     const path = freshPath();
-    // Far enough ahead for every child to have started: they open the file within a millisecond.
-    const openAt = Date.now() + 4000;
-    const children = Array.from({ length: 4 }, () =>
-      spawnLogChild({ url: `sqlite:${path}`, mode: 'publish', topic: 'shared', count: 2, openAt }),
-    );
-    for (const child of children) onTestFinished(() => child.kill());
-    await waitFor(
-      'every child to publish or fail',
-      () => children.every((child) => child.lines.length > 0 || child.process.exitCode !== null),
-      30_000,
-    );
-    expect(children.map((child) => child.lines[0]?.split(' ')[0])).toEqual(Array(4).fill('published'));
+    expect(await publishTogether(path, 'shared', 4)).toEqual(Array(4).fill('published'));
     const db = new Database(path, { readonly: true });
     onTestFinished(() => {
       db.close();

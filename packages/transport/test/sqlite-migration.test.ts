@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { ConsumedRecord } from '@herald/transport';
 import { createSqliteLog } from '@herald/transport/sqlite';
-import { spawnLogChild } from './spawn-log-child.js';
+import { publishTogether } from './spawn-log-child.js';
 import { waitFor } from './wait-for.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'herald-sqlite-migration-'));
@@ -127,18 +127,7 @@ describe('a log written by the first schema', () => {
     mkdirSync(join(dir, 'together'));
     const path = join(dir, 'together', 'herald.db');
     writeV1Log(path);
-    // Far enough ahead for every child to have started: they open the file within a millisecond.
-    const openAt = Date.now() + 4000;
-    const children = Array.from({ length: 3 }, () =>
-      spawnLogChild({ url: `sqlite:${path}`, mode: 'publish', topic: 'events', count: 2, openAt }),
-    );
-    for (const child of children) onTestFinished(() => child.kill());
-    await waitFor(
-      'every child to publish or fail',
-      () => children.every((child) => child.lines.length > 0 || child.process.exitCode !== null),
-      30_000,
-    );
-    expect(children.map((child) => child.lines[0]?.split(' ')[0])).toEqual(Array(3).fill('published'));
+    expect(await publishTogether(path, 'events', 3)).toEqual(Array(3).fill('published'));
     const db = new Database(path, { readonly: true });
     onTestFinished(() => {
       db.close();

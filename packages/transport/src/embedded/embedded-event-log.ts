@@ -80,8 +80,8 @@ export class EmbeddedEventLog implements EventLog {
   #pending: PendingAppend[] = [];
   #flushScheduled = false;
   #retentionTimer: NodeJS.Timeout | undefined;
+  /** Set while this process watches for other processes' appends (see #watchElsewhere). */
   #elsewhereTimer: NodeJS.Timeout | undefined;
-  #watchingElsewhere = false;
   #closed = false;
 
   constructor(
@@ -245,8 +245,7 @@ export class EmbeddedEventLog implements EventLog {
   #watchElsewhere(): void {
     const storage = this.#storage;
     // Memory no other process reaches: this process's appends are all there are.
-    if (this.#watchingElsewhere || storage.appendedElsewhere === undefined) return;
-    this.#watchingElsewhere = true;
+    if (this.#elsewhereTimer !== undefined || storage.appendedElsewhere === undefined) return;
     const { pollIntervalMs } = this.#options;
     let lastAppendSeen = performance.now();
     const check = () => {
@@ -272,7 +271,6 @@ export class EmbeddedEventLog implements EventLog {
   #stopWatchingElsewhere(): void {
     clearTimeout(this.#elsewhereTimer);
     this.#elsewhereTimer = undefined;
-    this.#watchingElsewhere = false;
   }
 
   /** Deletes consumed records past the retention settings; runs on a timer, callable for tests. */

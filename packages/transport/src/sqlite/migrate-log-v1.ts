@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { maxBatchBytes, packRecords, packedSize, type BatchedRecord } from './record-batch.js';
+import { BatchRun, prepareInsertBatch } from './batch-run.js';
 
 /** A version 1 record row, columns in order. */
 type V1Row = [offset: number, key: string | null, value: Buffer, headers: string | null, timestamp: number];
@@ -29,23 +29,10 @@ export function migrateLogV1(db: Database): number {
        WHERE topic = ? AND partition = ? AND offset >= ? ORDER BY offset LIMIT ${pageRows}`,
     )
     .raw();
-  const insert = db.prepare<[string, number, number, number, number, Buffer], never>(
-    'INSERT INTO herald_log_batches (topic, partition, last_offset, base_offset, max_timestamp, records) VALUES (?, ?, ?, ?, ?, ?)',
-  );
+  const insert = prepareInsertBatch(db);
   let moved = 0;
   for (const { topic, partition } of partitions) {
-    let run: BatchedRecord[] = [];
-    let runBase = 0;
-    let runBytes = 0;
-    let runNewest = 0;
-    const flush = () => {
-      if (run.length === 0) return;
-      insert.run(topic, partition, runBase + run.length - 1, runBase, runNewest, packRecords(run, runBytes));
-      moved += run.length;
-      run = [];
-      runBytes = 0;
-      runNewest = 0;
-    };
+    const run = new BatchRun(insert, topic, partition, 0);
     let from = 0;
     for (
       let rows = page.all(topic, partition, from);
@@ -53,20 +40,14 @@ export function migrateLogV1(db: Database): number {
       rows = page.all(topic, partition, from)
     ) {
       for (const [offset, key, value, headers, timestamp] of rows) {
-        const record: BatchedRecord = { key, value, headers, timestamp };
-        const size = packedSize(record);
-        const contiguous = run.length > 0 && offset === runBase + run.length;
-        if (!contiguous || runBytes + size > maxBatchBytes) {
-          flush();
-          runBase = offset;
-        }
-        run.push(record);
-        runBytes += size;
-        runNewest = Math.max(runNewest, timestamp);
+        // Retention may have left gaps: a batch holds consecutive offsets only.
+        if (offset !== run.next) run.continueAt(offset);
+        run.add({ key, value, headers, timestamp });
+        moved += 1;
         from = offset + 1;
       }
     }
-    flush();
+    run.flush();
   }
   db.exec('DROP TABLE herald_log_records');
   return moved;

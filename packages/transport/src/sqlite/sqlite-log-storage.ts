@@ -4,21 +4,12 @@ import type { AppendRequest, LogStorage } from '../embedded/log-storage.js';
 import { TransportError } from '../transport-error.js';
 import { logMetaSchema, logSchema, logSchemaVersion } from './log-schema.js';
 import { migrateLogV1 } from './migrate-log-v1.js';
-import { maxBatchBytes, packRecords, packedSize, unpackRecords, type BatchedRecord } from './record-batch.js';
+import { BatchRun, prepareInsertBatch } from './batch-run.js';
+import { unpackRecords } from './record-batch.js';
 import type { WalCheckpointer } from '@herald/sqlite';
 
 /** A batch as the read statement returns it: columns in order, not an object per row. */
 type BatchRow = [baseOffset: number, records: Buffer];
-
-/** One partition's records in an append transaction, not yet written. */
-interface PartitionRun {
-  topic: string;
-  partition: number;
-  /** The offset of `pending`'s first record. */
-  next: number;
-  pending: BatchedRecord[];
-  pendingBytes: number;
-}
 
 /**
  * Log storage in a SQLite database (WAL). Appends, commits and leases are transactions,
@@ -101,7 +92,7 @@ export class SqliteLogStorage implements LogStorage {
    */
   #appendAll(requests: readonly AppendRequest[]): number[][] {
     // Per topic, the runs by partition number (no key string built per record).
-    const runs = new Map<string, PartitionRun[]>();
+    const runs = new Map<string, BatchRun[]>();
     const result = requests.map(({ topic, records }) => {
       let byPartition = runs.get(topic);
       if (byPartition === undefined) runs.set(topic, (byPartition = []));
@@ -111,42 +102,25 @@ export class SqliteLogStorage implements LogStorage {
           const next = this.#statements.nextOffset.get(topic, record.partition);
           if (!next)
             throw new TransportError('INVALID_TOPIC', `Topic ${topic} has no partition ${record.partition}.`);
-          run = { topic, partition: record.partition, next: next.next_offset, pending: [], pendingBytes: 0 };
+          run = new BatchRun(this.#statements.insertBatch, topic, record.partition, next.next_offset);
           byPartition[record.partition] = run;
         }
-        const batched: BatchedRecord = {
+        return run.add({
           key: record.key,
           value: record.value,
           headers: isEmpty(record.headers) ? null : JSON.stringify(record.headers),
           timestamp: record.timestamp,
-        };
-        const size = packedSize(batched);
-        if (run.pendingBytes + size > maxBatchBytes) this.#writeBatch(run);
-        run.pending.push(batched);
-        run.pendingBytes += size;
-        return run.next + run.pending.length - 1;
+        });
       });
     });
     for (const byPartition of runs.values()) {
       for (const run of byPartition) {
         if (run === undefined) continue;
-        this.#writeBatch(run);
+        run.flush();
         this.#statements.advance.run(run.next, run.topic, run.partition);
       }
     }
     return result;
-  }
-
-  #writeBatch(run: PartitionRun): void {
-    const count = run.pending.length;
-    if (count === 0) return;
-    let newest = 0;
-    for (const record of run.pending) if (record.timestamp > newest) newest = record.timestamp;
-    const blob = packRecords(run.pending, run.pendingBytes);
-    this.#statements.insertBatch.run(run.topic, run.partition, run.next + count - 1, run.next, newest, blob);
-    run.next += count;
-    run.pending = [];
-    run.pendingBytes = 0;
   }
 
   read(topic: string, partition: number, fromOffset: number, maxRecords: number): ConsumedRecord[] {
@@ -289,9 +263,7 @@ function prepareStatements(db: Database) {
     advance: statement<[number, string, number], never>(
       'UPDATE herald_log_partitions SET next_offset = ? WHERE topic = ? AND partition = ?',
     ),
-    insertBatch: statement<[string, number, number, number, number, Buffer], never>(
-      'INSERT INTO herald_log_batches (topic, partition, last_offset, base_offset, max_timestamp, records) VALUES (?, ?, ?, ?, ?, ?)',
-    ),
+    insertBatch: prepareInsertBatch(db),
     // No LIMIT: read() stops iterating once it has enough. (A bare `LIMIT ?` would also have
     // made SQLite's planner re-prepare the statement on every execution.)
     read: statement<[string, number, number], BatchRow>(
