@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { createEventLog, type ConsumedRecord } from '@herald/transport';
@@ -256,6 +256,42 @@ describe('sqlite driver', () => {
     // Every 20 ms now: some 25 checks in half a second, where every 2 ms would be 250.
     expect(quietChecks).toBeGreaterThan(0);
     expect(quietChecks).toBeLessThanOrEqual(40);
+  });
+
+  it("tells another connection's append from its other commits, also after retention emptied the log", async () => {
+    const path = freshPath();
+    mkdirSync(dirname(path), { recursive: true });
+    const watcherDb = new Database(path);
+    const watching = new SqliteLogStorage(watcherDb);
+    const appending = new SqliteLogStorage(new Database(path));
+    onTestFinished(async () => {
+      await watching.close();
+      await appending.close();
+    });
+    appending.ensureTopic('shared', 1);
+    const append = () =>
+      appending.append([
+        {
+          topic: 'shared',
+          records: [
+            { partition: 0, key: null, value: Buffer.from('theirs'), headers: {}, timestamp: Date.now() },
+          ],
+        },
+      ]);
+    const newestRowid = () => watcherDb.prepare('SELECT max(rowid) FROM herald_log_batches').pluck().get();
+
+    append();
+    expect(watching.appendedElsewhere()).toBe(true);
+    // A commit that appends nothing (a member's heartbeat) moves the data version only.
+    appending.heartbeat('g', 'shared', 'member-1', Date.now() + 1000, Date.now());
+    expect(watching.appendedElsewhere()).toBe(false);
+    // Retention on the watcher's own connection (which moves no data version of its own) deletes
+    // every batch row, so the next append's row comes back with the same rowid.
+    const rowidBefore = newestRowid();
+    watcherDb.exec('DELETE FROM herald_log_batches');
+    append();
+    expect(newestRowid()).toBe(rowidBefore);
+    expect(watching.appendedElsewhere()).toBe(true);
   });
 
   it('finds records another process appended', async () => {

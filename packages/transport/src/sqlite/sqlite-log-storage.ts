@@ -23,8 +23,8 @@ export class SqliteLogStorage implements LogStorage {
   readonly #appendTransaction: Transaction<(requests: readonly AppendRequest[]) => number[][]>;
   readonly #dataVersion: Statement<[], number>;
   #lastDataVersion: number;
-  readonly #newestBatch: Statement<[], number | null>;
-  #lastNewestBatch: number;
+  readonly #appendedSoFar: Statement<[], number>;
+  #lastAppendedSoFar: number;
 
   readonly #checkpointer: WalCheckpointer | undefined;
 
@@ -54,8 +54,10 @@ export class SqliteLogStorage implements LogStorage {
     this.#statements = prepareStatements(db);
     this.#dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
     this.#lastDataVersion = this.#dataVersion.get()!;
-    this.#newestBatch = db.prepare<[], number | null>('SELECT max(rowid) FROM herald_log_batches').pluck();
-    this.#lastNewestBatch = this.#newestBatch.get() ?? 0;
+    this.#appendedSoFar = db
+      .prepare<[], number>('SELECT coalesce(sum(next_offset), 0) FROM herald_log_partitions')
+      .pluck();
+    this.#lastAppendedSoFar = this.#appendedSoFar.get()!;
     this.#appendTransaction = db.transaction((requests: readonly AppendRequest[]) =>
       this.#appendAll(requests),
     );
@@ -221,16 +223,17 @@ export class SqliteLogStorage implements LogStorage {
   /**
    * SQLite moves a connection's `data_version` when other connections commit (a few µs to ask),
    * never for its own commits. Most of those commits are offsets, leases and heartbeats; an
-   * append adds a batch row, whose rowid is past every earlier one (until retention empties
-   * the table: then an append may go unseen here, and consumers find it by their idle read).
+   * append moves a partition's next offset, and offsets only grow (retention deletes records,
+   * never offsets; a batch's rowid may come back once retention has emptied the table), so
+   * their sum over the few partition rows tells appends from the rest.
    */
   appendedElsewhere(): boolean {
     const version = this.#dataVersion.get()!;
     if (version === this.#lastDataVersion) return false;
     this.#lastDataVersion = version;
-    const newest = this.#newestBatch.get() ?? 0;
-    if (newest === this.#lastNewestBatch) return false;
-    this.#lastNewestBatch = newest;
+    const appended = this.#appendedSoFar.get()!;
+    if (appended === this.#lastAppendedSoFar) return false;
+    this.#lastAppendedSoFar = appended;
     return true;
   }
 
