@@ -2,6 +2,7 @@
 // the sockets do not share the servers' event loop. The parent sends one job, the child answers
 // with its figures and exits. Requests go through node:http with a keep-alive agent (fetch costs
 // more per request than the floor server itself).
+import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { frameText, openSocket, pacedLoad, saturate, type PacedResult } from './pipeline-load.js';
 import { openRawWs } from './raw-ws-counter.js';
@@ -28,7 +29,7 @@ export type ClientJob =
       count: number;
       concurrency: number;
       batch: number;
-      /** Events carry their own ids (as a CRM that retries safely sends them), so ingest deduplicates. */
+      /** Events carry their own random ids (as a CRM that retries safely sends them), so ingest deduplicates. */
       withIds?: boolean;
     }
   | { kind: 'sockets'; wsUrl: string; hello?: string; count: number; expected: number };
@@ -104,10 +105,9 @@ async function run(job: ClientJob): Promise<unknown> {
       return result;
     }
     case 'saturate': {
-      // Unique per run, so a second run against the same store is not answered as duplicates.
-      const run = `${process.pid}-${Date.now().toString(36)}`;
-      const event = (orderId: string) =>
-        eventBody(orderId, job.withIds === true ? `evt-${run}-${orderId}` : undefined);
+      // Random, as the ids CRMs send mostly are (UUIDs): sequential ids would flatter the store,
+      // whose index then only grows at its end.
+      const event = (orderId: string) => eventBody(orderId, job.withIds === true ? randomUUID() : undefined);
       const body = (i: number) =>
         job.batch > 1
           ? JSON.stringify({ events: Array.from({ length: job.batch }, (_, j) => event(`b-${i}-${j}`)) })

@@ -258,7 +258,7 @@ describe('sqlite driver', () => {
     expect(quietChecks).toBeLessThanOrEqual(40);
   });
 
-  it("tells another connection's append from its other commits, also after retention emptied the log", async () => {
+  it("tells another connection's append from its other commits, also after retention emptied the log", () => {
     const path = freshPath();
     mkdirSync(dirname(path), { recursive: true });
     const watcherDb = new Database(path);
