@@ -119,11 +119,14 @@ async function startIngestAlone(dir: string, name: string, options: { recordedId
   store.tenants.create({ id: 'bench', name: 'Bench' });
   const key = store.tenants.createApiKey('bench').key;
   const alreadyRecorded = options.recordedIds ?? 0;
-  for (let recorded = 0; recorded < alreadyRecorded; recorded += 10_000) {
-    const ids = Array.from({ length: Math.min(10_000, alreadyRecorded - recorded) }, () => randomUUID());
+  // Spread over the last day, as traffic leaves them: the oldest expire now, the newest in a day.
+  const day = 86_400_000;
+  const startedAt = Date.now();
+  for (let recorded = 0; recorded < alreadyRecorded; recorded += 1_000) {
+    const ids = Array.from({ length: Math.min(1_000, alreadyRecorded - recorded) }, () => randomUUID());
     store.processedEvents.markProcessedMany(
       ids.map((eventId) => ({ tenantId: 'bench', eventId })),
-      Date.now() + 86_400_000,
+      startedAt + Math.round((recorded / alreadyRecorded) * day),
     );
   }
   const log = await createEventLog(`sqlite:${join(dir, `${name}-log.db`)}`);

@@ -172,7 +172,19 @@ export function createIngestApp(deps: IngestDeps): IngestApp {
   });
   metrics.measureDedupFilter(() => dedup.estimatedFalsePositiveRate());
   // Loaded now, not in start(): a "definitely new" from the filter must hold from the first request.
+  const configuredExpectedItems = dedup.expectedItems;
   const warmed = dedup.warm();
+  if (dedup.expectedItems > configuredExpectedItems) {
+    logger.info(
+      {
+        recorded: warmed,
+        expectedItems: dedup.expectedItems,
+        configuredExpectedItems,
+        filterBytes: dedup.filterBytes,
+      },
+      'the store holds more event ids than the dedup filter was sized for: sized it for twice as many (raise dedup.expectedItems, HERALD_INGEST_DEDUP_EXPECTED_ITEMS, to size it from the start)',
+    );
+  }
   const housekeeper = createAppHousekeeper({
     store,
     tasks: ['processedEvents'],

@@ -1,6 +1,12 @@
-import { openStore } from '@herald/store';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore, type Store } from '@herald/store';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { Deduplicator, type FilterFill } from './deduplicator.js';
+
+const directory = mkdtempSync(join(tmpdir(), 'herald-dedup-'));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -116,6 +122,31 @@ describe('Deduplicator', () => {
     await store.close();
   });
 
+  it('sizes the filter at warm for twice the ids the store holds, when they are more than it was sized for', async () => {
+    const store = openStore({ path: ':memory:' });
+    store.tenants.create({ id: 'acme', name: 'Acme' });
+    const recorded = Array.from({ length: 3000 }, (_, i) => ({ tenantId: 'acme', eventId: `old-${i}` }));
+    store.processedEvents.markProcessedMany(recorded, Date.now() + 86_400_000);
+    let exactChecks = 0;
+    const dedup = new Deduplicator(store, {
+      expectedItems: 30,
+      falsePositiveRate: 0.001,
+      onExactCheck: () => (exactChecks += 1),
+    });
+    expect(dedup.warm()).toBe(3000);
+    expect(dedup.expectedItems).toBe(6000);
+    expect(dedup.estimatedFalsePositiveRate()).toBeLessThan(0.01);
+    // New ids are "definitely new" for the filter: hardly any store lookups.
+    for (let i = 0; i < 1000; i++) acceptFresh(dedup, `new-${i}`);
+    expect(exactChecks).toBeLessThan(20);
+    expect(dedup.tryClaim('acme', ['old-7'])).toEqual({ duplicate: true });
+    // Within its size, the store's ids leave the filter as it was configured.
+    const roomy = new Deduplicator(store, { expectedItems: 10_000 });
+    roomy.warm();
+    expect(roomy.expectedItems).toBe(10_000);
+    await store.close();
+  });
+
   it('tells when the filter is overfull, at most every ten minutes, and never while it is within its size', async () => {
     const store = openStore({ path: ':memory:' });
     store.tenants.create({ id: 'acme', name: 'Acme' });
@@ -152,5 +183,68 @@ describe('Deduplicator', () => {
     later(10, 3100);
     expect(told).toHaveLength(2);
     await store.close();
+  });
+
+  describe("with exactCheck 'always', beside another instance on the same store file", () => {
+    /** Two stores on one file, each with its deduplicator warmed as an ingest app's is. */
+    function twoInstances(name: string, mine: 'always' | 'on-bloom-hit' = 'always') {
+      const path = join(directory, `${name}.db`);
+      const stores: Store[] = [openStore({ path })];
+      stores[0]!.tenants.create({ id: 'acme', name: 'Acme' });
+      stores.push(openStore({ path }));
+      const [store, otherStore] = stores as [Store, Store];
+      const dedup = new Deduplicator(store, { exactCheck: mine });
+      const other = new Deduplicator(otherStore, { exactCheck: 'always' });
+      dedup.warm();
+      other.warm();
+      const read = vi.spyOn(store.processedEvents, 'recordedSince');
+      const recordsRead = () =>
+        read.mock.results.reduce((sum, result) => sum + (result.value as unknown[]).length, 0);
+      const close = async () => {
+        await store.close();
+        await otherStore.close();
+      };
+      return { store, dedup, other, read, recordsRead, close };
+    }
+
+    it('answers duplicate for the ids the other committed, which its filter never saw', async () => {
+      const { dedup, other, close } = twoInstances('sees-others');
+      for (const id of ['evt-1', 'evt-2']) acceptFresh(other, id);
+      other.flush();
+      expect(dedup.tryClaim('acme', ['evt-1'])).toEqual({ duplicate: true });
+      expect(dedup.tryClaim('acme', ['evt-2'])).toEqual({ duplicate: true });
+      expect(dedup.tryClaim('acme', ['evt-3'])).toMatchObject({ duplicate: false });
+      await close();
+    });
+
+    it("misses them with 'on-bloom-hit', which trusts its own filter", async () => {
+      const { dedup, other, close } = twoInstances('trusts-itself', 'on-bloom-hit');
+      acceptFresh(other, 'evt-1');
+      other.flush();
+      expect(dedup.tryClaim('acme', ['evt-1'])).toMatchObject({ duplicate: false });
+      await close();
+    });
+
+    it('reads the store once for a batch of claims, and never its own records back', async () => {
+      const { dedup, other, read, recordsRead, close } = twoInstances('reads-once');
+      for (let i = 0; i < 3; i++) acceptFresh(other, `theirs-${i}`);
+      other.flush();
+      // One synchronous run of claims, as a batch checks its events: one catch-up.
+      for (let i = 0; i < 500; i++) acceptFresh(dedup, `mine-${i}`);
+      expect(read).toHaveBeenCalledTimes(1);
+      expect(recordsRead()).toBe(3);
+      await nextTurn();
+      // Its own 500 records are written; the next catch-up reads none of them.
+      expect(dedup.tryClaim('acme', ['mine-7'])).toEqual({ duplicate: true });
+      expect(read.mock.calls.length).toBeGreaterThan(1);
+      expect(recordsRead()).toBe(3);
+      acceptFresh(other, 'theirs-late');
+      other.flush();
+      // A later request: the run of claims that read the store before has ended.
+      await Promise.resolve();
+      expect(dedup.tryClaim('acme', ['theirs-late'])).toEqual({ duplicate: true });
+      expect(recordsRead()).toBe(4);
+      await close();
+    });
   });
 });

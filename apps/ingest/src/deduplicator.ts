@@ -5,13 +5,18 @@ import type { Store } from '@herald/store';
 export interface DeduplicatorOptions {
   /** How long an accepted event id counts as seen, in ms. @defaultValue 86_400_000 (24 h) */
   windowMs?: number;
-  /** Distinct events expected per window, for sizing the Bloom filter. @defaultValue 100_000 */
+  /**
+   * Distinct events expected per window, for sizing the Bloom filter; `warm` raises it to twice
+   * the ids the store holds when they are more. @defaultValue 1_000_000
+   */
   expectedItems?: number;
   /** False-positive rate of the Bloom filter. @defaultValue 0.001 */
   falsePositiveRate?: number;
   /**
    * `'on-bloom-hit'` trusts a "definitely new" answer of the filter (warmed from the store at
-   * start); `'always'` asks the store every time, for several ingest instances sharing one store.
+   * start). `'always'` is for several ingest instances sharing one store: before checking claims
+   * it also adds to the filter what the others recorded since it last looked (read by `seq`,
+   * at least once per batch), so their events are caught as this instance's own are.
    * @defaultValue 'on-bloom-hit'
    */
   exactCheck?: 'on-bloom-hit' | 'always';
@@ -40,6 +45,8 @@ export interface FilterFill {
 const fillCheckEveryMs = 60_000;
 /** How often an overfull filter is told again while it stays so, in ms. */
 const overfullToldEveryMs = 600_000;
+/** Records read from the store at a time when catching up with other instances. */
+const catchUpPage = 1000;
 
 /** What {@link Deduplicator.claim} answers. */
 export type ClaimResult =
@@ -58,7 +65,8 @@ interface Hold {
 /**
  * Idempotency for incoming events: a time-windowed Bloom filter as the fast path, the store's
  * `processed_events` table as the exact answer behind a "probably seen", and an in-flight set
- * so two concurrent requests with one id append once.
+ * so two concurrent requests with one id append once. With `exactCheck: 'always'` the filter
+ * also takes in what other instances sharing the store record.
  *
  * @example
  * const claim = await dedup.claim('acme', ['evt-1']);
@@ -67,7 +75,7 @@ interface Hold {
  */
 export class Deduplicator {
   readonly #store: Store;
-  readonly #bloom: TimeWindowedBloomFilter;
+  #bloom: TimeWindowedBloomFilter;
   readonly #windowMs: number;
   readonly #exactCheck: 'on-bloom-hit' | 'always';
   readonly #now: () => number;
@@ -76,9 +84,13 @@ export class Deduplicator {
   readonly #onExactCheck: () => void;
   readonly #onOverfull: (fill: FilterFill) => void;
   readonly #falsePositiveRate: number;
-  readonly #expectedItems: number;
+  #expectedItems: number;
   #nextFillCheck = -Infinity;
   #nextOverfullTold = -Infinity;
+  /** The newest store record (`seq`) the filter holds, with `exactCheck: 'always'`. */
+  #seenSeq = 0;
+  /** Set until the current run of synchronous claims ends: one catch-up serves a whole batch. */
+  #caughtUp = false;
   /** Committed claims waiting for the next group write; their keys count as processed meanwhile. */
   #toRecord: Pick<Extract<ClaimResult, { duplicate: false }>, 'tenantId' | 'keys'>[] = [];
   readonly #recording = new Set<string>();
@@ -92,23 +104,42 @@ export class Deduplicator {
     this.#onExactCheck = options.onExactCheck ?? (() => undefined);
     this.#onOverfull = options.onOverfull ?? (() => undefined);
     this.#falsePositiveRate = options.falsePositiveRate ?? 0.001;
-    this.#expectedItems = options.expectedItems ?? 100_000;
-    this.#bloom = new TimeWindowedBloomFilter({
-      window: this.#windowMs,
-      expectedItems: this.#expectedItems,
-      falsePositiveRate: this.#falsePositiveRate,
-      now: this.#now,
-    });
+    this.#expectedItems = options.expectedItems ?? 1_000_000;
+    this.#bloom = this.#newFilter();
+  }
+
+  /** The distinct ids per window the filter is sized for (see `expectedItems`). */
+  get expectedItems(): number {
+    return this.#expectedItems;
+  }
+
+  /** The filter's memory, in bytes. */
+  get filterBytes(): number {
+    return this.#bloom.byteLength;
   }
 
   /**
    * Loads the ids the store still remembers into the filter, so that after a restart a
-   * "definitely new" answer stays true. Returns how many were loaded.
+   * "definitely new" answer stays true, and notes the newest record's `seq`, from which
+   * `exactCheck: 'always'` reads what others record. Returns how many were loaded. When the
+   * store holds more ids than the filter was sized for, the filter is sized for twice as many
+   * first: overfull, it would send most new ids to the store, where a new id's lookup probes
+   * every bucket.
    *
    * @example
    * dedup.warm(); // 1234
    */
   warm(): number {
+    // Noted before the scan: a record committed meanwhile is read again later, never skipped.
+    this.#seenSeq = this.#store.processedEvents.newestSeq();
+    const recorded = this.#store.db.$client
+      .prepare<[number], number>('SELECT count(*) FROM processed_events WHERE expires_at > ?')
+      .pluck()
+      .get(this.#now())!;
+    if (recorded > this.#expectedItems) {
+      this.#expectedItems = 2 * recorded;
+      this.#bloom = this.#newFilter();
+    }
     const rows = this.#store.db.$client
       .prepare('SELECT tenant_id AS tenantId, event_id AS eventId FROM processed_events WHERE expires_at > ?')
       .iterate(this.#now()) as IterableIterator<{ tenantId: string; eventId: string }>;
@@ -152,11 +183,15 @@ export class Deduplicator {
     const full = keys.map((key) => tenantId + sep + key);
     if (full.some((key) => this.#inFlight.has(key))) return undefined;
     if (full.some((key) => this.#recording.has(key))) return { duplicate: true };
+    if (this.#exactCheck === 'always' && !this.#caughtUp) {
+      this.#catchUp();
+      this.#caughtUp = true;
+      queueMicrotask(() => (this.#caughtUp = false));
+    }
     for (const [index, key] of full.entries()) {
-      const probablySeen = this.#exactCheck === 'always' || this.#bloom.has(key);
-      if (!probablySeen) continue;
+      if (!this.#bloom.has(key)) continue;
       this.#onExactCheck();
-      if (this.#exactCheck === 'on-bloom-hit') this.#checkFill();
+      this.#checkFill();
       if (this.#store.processedEvents.isProcessed(tenantId, keys[index]!)) {
         this.#bloom.add(key);
         return { duplicate: true };
@@ -207,6 +242,29 @@ export class Deduplicator {
     }
   }
 
+  /**
+   * Adds to the filter what was recorded in the store since the newest record it holds: with
+   * other instances' records in it, a "definitely new" is as true as for this instance's own. A
+   * record another instance commits after this read is missed, as a lookup would have missed it.
+   */
+  #catchUp(): void {
+    for (;;) {
+      const records = this.#store.processedEvents.recordedSince(this.#seenSeq, catchUpPage);
+      for (const record of records) this.#bloom.add(record.tenantId + sep + record.eventId);
+      if (records.length > 0) this.#seenSeq = records.at(-1)!.seq;
+      if (records.length < catchUpPage) return;
+    }
+  }
+
+  #newFilter(): TimeWindowedBloomFilter {
+    return new TimeWindowedBloomFilter({
+      window: this.#windowMs,
+      expectedItems: this.#expectedItems,
+      falsePositiveRate: this.#falsePositiveRate,
+      now: this.#now,
+    });
+  }
+
   /** Tells `onOverfull` when "probably seen" has become the usual answer for new keys. */
   #checkFill(): void {
     const now = this.#now();
@@ -239,10 +297,20 @@ export class Deduplicator {
   commitMany(claims: readonly Pick<Extract<ClaimResult, { duplicate: false }>, 'tenantId' | 'keys'>[]): void {
     if (!claims.some((claim) => claim.keys.length > 0)) return;
     const expiresAt = this.#now() + this.#windowMs;
-    this.#store.processedEvents.markProcessedMany(
-      claims.flatMap((claim) => claim.keys.map((eventId) => ({ tenantId: claim.tenantId, eventId }))),
-      expiresAt,
+    const keys = claims.flatMap((claim) =>
+      claim.keys.map((eventId) => ({ tenantId: claim.tenantId, eventId })),
     );
+    if (this.#exactCheck === 'always') {
+      // Under the write lock nobody else records: after reading the others' records up to now,
+      // the newest `seq` is this write's, so its own records are not read back later.
+      this.#store.transaction(() => {
+        this.#catchUp();
+        this.#store.processedEvents.markProcessedMany(keys, expiresAt);
+        this.#seenSeq = this.#store.processedEvents.newestSeq();
+      });
+    } else {
+      this.#store.processedEvents.markProcessedMany(keys, expiresAt);
+    }
     for (const claim of claims) for (const key of claim.keys) this.#bloom.add(claim.tenantId + sep + key);
   }
 }

@@ -7,7 +7,7 @@ export interface IngestMetrics {
   readonly requestDuration: Histogram<'method' | 'route' | 'status'>;
   readonly events: Counter<'outcome'>;
   readonly appendDuration: Histogram;
-  /** Store lookups behind a "probably seen" of the dedup filter (every key with `exactCheck: 'always'`). */
+  /** Store lookups behind a "probably seen" of the dedup filter. */
   readonly dedupExactChecks: Counter;
   /** Rows store housekeeping deleted, by task (`processedEvents`). */
   readonly purgedRows: Counter<'task'>;

@@ -15,7 +15,7 @@ const envSchema = z.object({
   HERALD_INGEST_RATE_LIMIT: integer(100),
   HERALD_INGEST_RETRY_AFTER_SECONDS: integer(5, 1),
   HERALD_INGEST_DEDUP_WINDOW_MS: integer(86_400_000, 1000),
-  HERALD_INGEST_DEDUP_EXPECTED_ITEMS: integer(100_000, 1),
+  HERALD_INGEST_DEDUP_EXPECTED_ITEMS: integer(1_000_000, 1),
   HERALD_INGEST_EXACT_CHECK: z.enum(['on-bloom-hit', 'always']).default('on-bloom-hit'),
   HERALD_PURGE_INTERVAL_MS: integer(60_000),
   HERALD_SHUTDOWN_TIMEOUT_MS: integer(10_000, 0),

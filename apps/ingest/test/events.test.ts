@@ -74,7 +74,7 @@ describe('POST /v1/events', () => {
     expect(await h.readLog(3)).toHaveLength(2);
   });
 
-  it('with exactCheck always, asks the store even when the filter says new', async () => {
+  it('with exactCheck always, catches ids another user of the store recorded after it started', async () => {
     await using h = await createHarness({ dedup: { exactCheck: 'always' } });
     h.store.processedEvents.markProcessed(h.tenant, 'evt-elsewhere', Date.now() + 60_000);
     const response = await h.post('/v1/events', event('c', { id: 'evt-elsewhere' }));
@@ -97,6 +97,30 @@ describe('POST /v1/events', () => {
     const warnings = lines.filter((line) => line.msg.includes('HERALD_INGEST_DEDUP_EXPECTED_ITEMS'));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatchObject({ level: 40, expectedItems: 50 });
+  });
+
+  it('at start, sizes the dedup filter for the ids the store already holds, and says so', async () => {
+    type LogLine = { level: number; msg: string; recorded?: number; expectedItems?: number };
+    const lines: LogLine[] = [];
+    const logger = pino(
+      { level: 'info' },
+      { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) },
+    );
+    await using h = await createHarness({ logger, dedup: { expectedItems: 50 } });
+    const events = Array.from({ length: 300 }, (_, i) => event('c', { id: `evt-${i}` }));
+    expect((await h.post('/v1/events/batch', { events })).status).toBe(202);
+    await new Promise((resolve) => setImmediate(resolve));
+    await h.restart();
+    const sized = lines.filter((line) => line.msg.includes('sized it for twice as many'));
+    expect(sized).toHaveLength(1);
+    expect(sized[0]).toMatchObject({ level: 30, recorded: 300, expectedItems: 600 });
+    // Sized for them, the filter sends hardly any new id of the next batch to the store (sized
+    // for 50, it sent most: see the /metrics test of an undersized filter).
+    const more = Array.from({ length: 300 }, (_, i) => event('c', { id: `evt-new-${i}` }));
+    expect((await h.post('/v1/events/batch', { events: more })).status).toBe(202);
+    const metrics = await (await h.ingest.app.request('/metrics')).text();
+    const exactChecks = Number(/^herald_ingest_dedup_exact_checks_total (\S+)$/m.exec(metrics)?.[1]);
+    expect(exactChecks).toBeLessThan(5);
   });
 
   it('appends concurrent requests with one id only once', async () => {

@@ -7,6 +7,7 @@ import { DeliveryRepository } from './delivery-repository.js';
 import { guardMethods } from './guard-methods.js';
 import { InboxRepository } from './inbox-repository.js';
 import { PreferenceRepository } from './preference-repository.js';
+import { defaultProcessedEventBucketRows } from './processed-event-buckets.js';
 import { ProcessedEventRepository } from './processed-event-repository.js';
 import { ReminderRepository } from './reminder-repository.js';
 import { runMigrations } from './run-migrations.js';
@@ -39,6 +40,12 @@ export interface StoreOptions {
    * store apply at once; through another process, within this time. @defaultValue `5000`
    */
   rememberVerifiedKeysMs?: number;
+  /**
+   * Records per bucket of `processed_events`: fewer make recording a batch of random ids cheaper
+   * and a lookup of an id not there dearer (it probes every bucket). Takes effect for the records
+   * written from then on. @defaultValue 16_384 (`defaultProcessedEventBucketRows`)
+   */
+  processedEventBucketRows?: number;
 }
 
 /** Herald's durable state: one repository per table family, on one SQLite database. */
@@ -109,12 +116,20 @@ function prepareRepositories(
   db: StoreDatabase,
   now: () => number,
   isClosed: () => boolean,
-  rememberVerifiedKeysMs: number | undefined,
+  options: Pick<StoreOptions, 'rememberVerifiedKeysMs' | 'processedEventBucketRows'>,
 ) {
   return {
-    tenants: guardMethods('tenants', new TenantRepository(db, now, rememberVerifiedKeysMs), isClosed),
+    tenants: guardMethods('tenants', new TenantRepository(db, now, options.rememberVerifiedKeysMs), isClosed),
     customers: guardMethods('customers', new CustomerRepository(db, now), isClosed),
-    processedEvents: guardMethods('processedEvents', new ProcessedEventRepository(db, now), isClosed),
+    processedEvents: guardMethods(
+      'processedEvents',
+      new ProcessedEventRepository(
+        db,
+        now,
+        options.processedEventBucketRows ?? defaultProcessedEventBucketRows,
+      ),
+      isClosed,
+    ),
     inbox: guardMethods('inbox', new InboxRepository(db, now), isClosed),
     deliveries: guardMethods('deliveries', new DeliveryRepository(db, now), isClosed),
     reminders: guardMethods('reminders', new ReminderRepository(db, now), isClosed),
@@ -147,7 +162,7 @@ export function createStore(sqlite: Database.Database, options: StoreOptions = {
     if (integrity !== 'none') checkIntegrity(sqlite, integrity);
     db = drizzle({ client: sqlite });
     if (migrate) runMigrations(db);
-    repositories = prepareRepositories(db, now, isClosed, options.rememberVerifiedKeysMs);
+    repositories = prepareRepositories(db, now, isClosed, options);
   } catch (error) {
     throw openError(error, sqlite, migrate);
   }

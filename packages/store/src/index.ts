@@ -8,7 +8,12 @@ export * as schema from './schema.js';
 export type { DeliveryStatus, MissedFirePolicy, OptOut, RecurrenceKind, ReminderStatus } from './schema.js';
 export type { ApiKey, CreatedApiKey, Tenant, TenantRepository } from './tenant-repository.js';
 export type { Customer, CustomerInput, CustomerRepository } from './customer-repository.js';
-export type { ProcessedEventKey, ProcessedEventRepository } from './processed-event-repository.js';
+export type {
+  ProcessedEventKey,
+  ProcessedEventRepository,
+  RecordedEvent,
+} from './processed-event-repository.js';
+export { defaultProcessedEventBucketRows } from './processed-event-buckets.js';
 export type {
   InboxRepository,
   InsertNotificationResult,

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { migrationsFolder } from './migrations-folder.js';
 import { openStore } from './open-store.js';
 import { raceChildren, spawnChild } from '../test/spawn-child.js';
-import { tempDatabasePath, tempDirectory } from '../test/store-targets.js';
+import { manualClock, tempDatabasePath, tempDirectory } from '../test/store-targets.js';
 
 const run = promisify(execFile);
 const packageRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -173,5 +173,65 @@ describe('the 0005 migration', () => {
     expect(store.inbox.unreadCount('acme', 'rep-8')).toBe(1);
     expect(store.inbox.markRead('acme', 'rep-7', 'unread')).toBe(true);
     expect(store.inbox.unreadCount('acme', 'rep-7')).toBe(1);
+  });
+});
+
+describe('the 0008 migration', () => {
+  it('carries processed events over in the order they were recorded, 16,384 to a bucket', async () => {
+    const path = tempDatabasePath();
+    const old = new Database(path);
+    const migrations = readMigrationFiles({ migrationsFolder });
+    const before = migrations.slice(0, 8);
+    for (const migration of before) for (const statement of migration.sql) old.exec(statement);
+    const clock = manualClock();
+    const now = clock.now();
+    old.exec(`INSERT INTO tenants VALUES ('acme', 'Acme', 1)`);
+    const insert = old.prepare(
+      'INSERT INTO processed_events (rowid, tenant_id, event_id, processed_at, expires_at) VALUES (?, ?, ?, ?, ?)',
+    );
+    insert.run(1, 'acme', 'live-late', now, now + 86_400_000);
+    insert.run(16_383, 'acme', 'live-soon', now, now + 1);
+    insert.run(16_384, 'acme', 'expired', now, now - 1);
+    insert.run(40_000, 'acme', 'before-1970', 0, -1);
+    old.exec(
+      'CREATE TABLE __drizzle_migrations (id INTEGER PRIMARY KEY, hash text NOT NULL, created_at numeric)',
+    );
+    const record = old.prepare('INSERT INTO __drizzle_migrations (hash, created_at) VALUES (?, ?)');
+    for (const migration of before) record.run(migration.hash, migration.folderMillis);
+    old.close();
+
+    await using store = openStore({ path, now: clock.now });
+    const buckets = store.db.$client
+      .prepare('SELECT seq, event_id AS eventId, bucket FROM processed_events ORDER BY seq')
+      .all();
+    expect(buckets).toEqual([
+      { seq: 1, eventId: 'live-late', bucket: 0 },
+      { seq: 16_383, eventId: 'live-soon', bucket: 0 },
+      { seq: 16_384, eventId: 'expired', bucket: 1 },
+      { seq: 40_000, eventId: 'before-1970', bucket: 2 },
+    ]);
+    const counted = (id: string) => store.processedEvents.isProcessed('acme', id);
+    // Counted until purged, as before the migration.
+    expect(['live-late', 'live-soon', 'expired', 'before-1970'].map(counted)).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect(store.processedEvents.markProcessed('acme', 'live-late', now + 60_000)).toBe(false);
+    expect(store.processedEvents.recordedSince(0, 10).map((row) => row.eventId)).toEqual([
+      'live-late',
+      'live-soon',
+      'expired',
+      'before-1970',
+    ]);
+    const carried = store.processedEvents.newestSeq();
+    expect(store.processedEvents.markProcessed('acme', 'new', now + 60_000)).toBe(true);
+    expect(store.processedEvents.recordedSince(carried, 10)).toEqual([
+      { seq: carried + 1, tenantId: 'acme', eventId: 'new' },
+    ]);
+    expect(store.processedEvents.purgeExpired(now)).toBe(2);
+    store.tenants.remove('acme');
+    expect(store.processedEvents.newestSeq()).toBe(0);
   });
 });

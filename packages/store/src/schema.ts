@@ -60,10 +60,17 @@ export const customers = sqliteTable(
   (t) => [primaryKey({ columns: [t.tenantId, t.id] })],
 );
 
-/** Event ids already handled: the exact check behind the Bloom filter, kept until `expires_at`. */
+/**
+ * Event ids already handled: the exact check behind the Bloom filter. Keyed by a bucket first,
+ * the run of records written together (see `defaultProcessedEventBucketRows`), so a day of random
+ * ids lands in the newest bucket's index pages instead of on random leaves of one large B-tree;
+ * `seq` (never reused) lets other ingest instances read what was recorded since they last looked.
+ */
 export const processedEvents = sqliteTable(
   'processed_events',
   {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    bucket: integer('bucket').notNull(),
     tenantId: text('tenant_id')
       .notNull()
       .references(() => tenants.id, { onDelete: 'cascade' }),
@@ -72,7 +79,7 @@ export const processedEvents = sqliteTable(
     expiresAt: integer('expires_at').notNull(),
   },
   (t) => [
-    primaryKey({ columns: [t.tenantId, t.eventId] }),
+    uniqueIndex('processed_events_bucket_key_idx').on(t.bucket, t.tenantId, t.eventId),
     index('processed_events_expires_idx').on(t.expiresAt),
   ],
 );

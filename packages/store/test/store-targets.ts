@@ -54,8 +54,12 @@ export function manualClock(start = Date.UTC(2030, 0, 1)): ManualClock {
 }
 
 /** Opens a store on `target` on `clock`, with one tenant, `acme`. */
-export function openWithTenant(target: StoreTarget, clock: ManualClock = manualClock()): Store {
-  const store = target.open({ now: clock.now });
+export function openWithTenant(
+  target: StoreTarget,
+  clock: ManualClock = manualClock(),
+  options: Omit<OpenStoreOptions, 'path' | 'now'> = {},
+): Store {
+  const store = target.open({ ...options, now: clock.now });
   store.tenants.create({ id: 'acme', name: 'Acme Corp' });
   return store;
 }
