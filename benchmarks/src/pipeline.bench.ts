@@ -105,14 +105,14 @@ async function latency(herald: RunningHerald, floorUrl: string, durableFloorUrl:
   }
 }
 
-/** Ingest as it is deployed on its own: its own store, SQLite log and in-memory cache. */
 /** A day's worth of event ids already recorded, for the run that shows what a full dedup table costs. */
 const recordedIds = 1_000_000;
 
 /**
- * The ingest app on files of its own in `dir/name`. With `recordedIds`, that many random event ids
- * are recorded as processed first (as a day of traffic would leave them), and the dedup filter is
- * sized for twice as many, as its settings advise.
+ * Ingest as it is deployed on its own: its own store (files in `dir` named after `name`), SQLite
+ * log and in-memory cache. With `recordedIds`, that many random event ids are recorded as
+ * processed first, as a day of traffic would leave them (the app sizes its dedup filter for them
+ * at start).
  */
 async function startIngestAlone(dir: string, name: string, options: { recordedIds?: number } = {}) {
   const store = openStore({ path: join(dir, `${name}-store.db`) });
@@ -139,7 +139,6 @@ async function startIngestAlone(dir: string, name: string, options: { recordedId
     cache,
     logger: silent,
     limits: { requestsPerSecond: 0 },
-    ...(alreadyRecorded > 0 ? { dedup: { expectedItems: 2 * alreadyRecorded } } : {}),
   });
   await ingest.start();
   const server = serve({ fetch: ingest.app.fetch, port: 0, hostname: '127.0.0.1' });
@@ -156,6 +155,16 @@ async function startIngestAlone(dir: string, name: string, options: { recordedId
       await store.close();
     },
   };
+}
+
+/** Batches of 500 events sent 4 at a time until `count` are answered; returns batches a second. */
+function saturateBatches(
+  url: string,
+  headers: Record<string, string>,
+  count: number,
+  options: { withIds?: boolean } = {},
+): Promise<number> {
+  return runClient<number>({ kind: 'saturate', url, headers, count, concurrency: 4, batch: 500, ...options });
 }
 
 async function ingest(dir: string, floorUrl: string): Promise<void> {
@@ -190,8 +199,6 @@ async function ingest(dir: string, floorUrl: string): Promise<void> {
     console.log(
       `\npipeline · batch ingest (the ingest app alone), ${batches} batches of 500 events, 4 in flight, after a warm-up of ${batchWarmUp}`,
     );
-    const saturateBatches = (url: string, jobHeaders: Record<string, string>, count: number) =>
-      runClient<number>({ kind: 'saturate', url, headers: jobHeaders, count, concurrency: 4, batch: 500 });
     const floorHeaders = { 'content-type': 'application/json' };
     // Warm-up, not reported, as for the latency runs: the batch path's own code gets compiled.
     await saturateBatches(`${alone.url}/v1/events/batch`, headers, batchWarmUp);
@@ -200,13 +207,7 @@ async function ingest(dir: string, floorUrl: string): Promise<void> {
     const floorBatches = await saturateBatches(`${floorUrl}/v1/events/batch`, floorHeaders, batches);
     // With client ids every event is checked against the dedup filter and recorded in the store;
     // without, ingest names them itself and has nothing to deduplicate.
-    const ourBatchesWithIds = await runClient<number>({
-      kind: 'saturate',
-      url: `${alone.url}/v1/events/batch`,
-      headers,
-      count: batches,
-      concurrency: 4,
-      batch: 500,
+    const ourBatchesWithIds = await saturateBatches(`${alone.url}/v1/events/batch`, headers, batches, {
       withIds: true,
     });
     const ourBatchesWithIdsOnFullTable = await withIdsOnFullTable(dir);
@@ -229,17 +230,10 @@ async function ingest(dir: string, floorUrl: string): Promise<void> {
 async function withIdsOnFullTable(dir: string): Promise<number> {
   const full = await startIngestAlone(dir, 'ingest-full', { recordedIds });
   try {
+    const url = `${full.url}/v1/events/batch`;
     const headers = { authorization: `Bearer ${full.key}`, 'content-type': 'application/json' };
-    const job = {
-      kind: 'saturate',
-      url: `${full.url}/v1/events/batch`,
-      headers,
-      concurrency: 4,
-      batch: 500,
-      withIds: true,
-    } as const;
-    await runClient<number>({ ...job, count: batchWarmUp });
-    return await runClient<number>({ ...job, count: batches });
+    await saturateBatches(url, headers, batchWarmUp, { withIds: true });
+    return await saturateBatches(url, headers, batches, { withIds: true });
   } finally {
     await full.close();
   }

@@ -147,6 +147,36 @@ describe('Deduplicator', () => {
     await store.close();
   });
 
+  it('loads stored ids at start into the generations of their time, as they were before the restart', async () => {
+    const store = openStore({ path: ':memory:' });
+    store.tenants.create({ id: 'acme', name: 'Acme' });
+    const now = Date.now();
+    const day = 86_400_000;
+    // A window's worth, recorded evenly over the last day: they expire over the next one.
+    for (let i = 0; i < 3000; i++)
+      store.processedEvents.markProcessedMany(
+        [{ tenantId: 'acme', eventId: `old-${i}` }],
+        now + (i * day) / 3000 + 1,
+      );
+    let exactChecks = 0;
+    const dedup = new Deduplicator(store, {
+      expectedItems: 3000,
+      falsePositiveRate: 0.001,
+      now: () => now,
+      onExactCheck: () => (exactChecks += 1),
+    });
+    expect(dedup.warm()).toBe(3000);
+    expect(dedup.expectedItems).toBe(3000);
+    // Spread over the generations the filter is at its designed load; piled into the newest it
+    // held three times what that one is sized for.
+    expect(dedup.estimatedFalsePositiveRate()).toBeLessThan(0.005);
+    for (let i = 0; i < 1000; i++) acceptFresh(dedup, `new-${i}`);
+    expect(exactChecks).toBeLessThan(20);
+    for (const i of [0, 1500, 2999])
+      expect(dedup.tryClaim('acme', [`old-${i}`])).toEqual({ duplicate: true });
+    await store.close();
+  });
+
   it('tells when the filter is overfull, at most every ten minutes, and never while it is within its size', async () => {
     const store = openStore({ path: ':memory:' });
     store.tenants.create({ id: 'acme', name: 'Acme' });

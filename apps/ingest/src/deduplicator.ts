@@ -132,23 +132,20 @@ export class Deduplicator {
   warm(): number {
     // Noted before the scan: a record committed meanwhile is read again later, never skipped.
     this.#seenSeq = this.#store.processedEvents.newestSeq();
-    const recorded = this.#store.db.$client
-      .prepare<[number], number>('SELECT count(*) FROM processed_events WHERE expires_at > ?')
-      .pluck()
-      .get(this.#now())!;
+    const now = this.#now();
+    const recorded = this.#store.processedEvents.countUnexpired(now);
     if (recorded > this.#expectedItems) {
       this.#expectedItems = 2 * recorded;
       this.#bloom = this.#newFilter();
     }
-    const rows = this.#store.db.$client
-      .prepare('SELECT tenant_id AS tenantId, event_id AS eventId FROM processed_events WHERE expires_at > ?')
-      .iterate(this.#now()) as IterableIterator<{ tenantId: string; eventId: string }>;
-    let count = 0;
-    for (const row of rows) {
-      this.#bloom.add(row.tenantId + sep + row.eventId);
-      count += 1;
-    }
-    return count;
+    const bloom = this.#bloom;
+    const windowMs = this.#windowMs;
+    // Each id into the generation of the time it was recorded (its expiry less the window), as
+    // it was before the restart: all in the newest, a day's ids would overfill a generation
+    // sized for a third of them.
+    return this.#store.processedEvents.forEachUnexpired(now, (tenantId, eventId, expiresAt) => {
+      bloom.addSeenAt(tenantId + sep + eventId, expiresAt - windowMs);
+    });
   }
 
   /**

@@ -179,6 +179,21 @@ describe.each(storeTargets)('processed events on $name', (target) => {
     }
   });
 
+  it('counts and visits the records that expire after now, and only those', async () => {
+    const clock = manualClock();
+    await using store = openWithTenant(target, clock);
+    const now = clock.now();
+    for (let i = 0; i < 6; i++) store.processedEvents.markProcessed('acme', `evt-${i}`, now + 1000 * (i - 2));
+    expect(store.processedEvents.countUnexpired(now)).toBe(3);
+    const visited: string[] = [];
+    expect(
+      store.processedEvents.forEachUnexpired(now, (tenantId, eventId) =>
+        visited.push(`${tenantId}/${eventId}`),
+      ),
+    ).toBe(3);
+    expect(visited.sort()).toEqual(['acme/evt-3', 'acme/evt-4', 'acme/evt-5']);
+  });
+
   it('purges what expired at or before now, and only that', async () => {
     const clock = manualClock();
     await using store = openWithTenant(target, clock);

@@ -37,6 +37,8 @@ export class ProcessedEventRepository {
   readonly #markIfNew;
   readonly #recordedSince;
   readonly #newestSeq;
+  readonly #countUnexpired;
+  readonly #unexpired;
 
   constructor(db: StoreDatabase, now: () => number, bucketRows: number) {
     assertArgument(
@@ -120,6 +122,14 @@ export class ProcessedEventRepository {
     this.#newestSeq = sqlite
       .prepare<[], number>('SELECT coalesce(max(seq), 0) FROM processed_events')
       .pluck();
+    this.#countUnexpired = sqlite
+      .prepare<[now: number], number>('SELECT count(*) FROM processed_events WHERE expires_at > ?')
+      .pluck();
+    this.#unexpired = sqlite
+      .prepare<[now: number], [tenantId: string, eventId: string, expiresAt: number]>(
+        'SELECT tenant_id, event_id, expires_at FROM processed_events WHERE expires_at > ?',
+      )
+      .raw();
   }
 
   /**
@@ -209,6 +219,35 @@ export class ProcessedEventRepository {
    */
   newestSeq(): number {
     return this.#newestSeq.get()!;
+  }
+
+  /**
+   * How many records expire after `now`.
+   *
+   * @example
+   * store.processedEvents.countUnexpired(Date.now()); // 1234
+   */
+  countUnexpired(now: number): number {
+    return this.#countUnexpired.get(now)!;
+  }
+
+  /**
+   * Calls `visit` with each record that expires after `now`, one row at a time (a day of ids
+   * need not fit in an array); returns how many. For loading a filter at start.
+   *
+   * @example
+   * store.processedEvents.forEachUnexpired(Date.now(), (tenantId, eventId, expiresAt) => recent.addSeenAt(`${tenantId}:${eventId}`, expiresAt - windowMs));
+   */
+  forEachUnexpired(
+    now: number,
+    visit: (tenantId: string, eventId: string, expiresAt: number) => void,
+  ): number {
+    let count = 0;
+    for (const [tenantId, eventId, expiresAt] of this.#unexpired.iterate(now)) {
+      visit(tenantId, eventId, expiresAt);
+      count += 1;
+    }
+    return count;
   }
 
   /**

@@ -122,6 +122,43 @@ describe('TimeWindowedBloomFilter', () => {
     expect(recent.estimatedFalsePositiveRate()).toBe(0);
   });
 
+  it('addSeenAt remembers a key until its own time + window, in the generation of that time', () => {
+    const clock = manualClock(10_000);
+    const recent = windowed(clock, { generations: 4 }); // spans of 333⅓ ms
+    recent.addSeenAt('an-hour-ago', 10_000 - 2000); // already past its window: not added
+    recent.addSeenAt('old', 10_000 - 900);
+    recent.addSeenAt('later', 10_500);
+    expect(recent.has('an-hour-ago')).toBe(false);
+    expect(recent.has('old')).toBe(true);
+    clock.set(10_000 - 900 + 1000); // the end of old's window
+    expect(recent.has('old')).toBe(true);
+    clock.set(10_000 - 900 + 1334); // window·G/(G−1) after its time: rotated out
+    expect(recent.has('old')).toBe(false);
+    // A time after now counts as now.
+    clock.set(10_000 + 1000);
+    expect(recent.has('later')).toBe(true);
+    expectCoreError(
+      () => recent.addSeenAt('x', Number.NaN),
+      'INVALID_ARGUMENT',
+      'time must be a finite number',
+    );
+  });
+
+  it('addSeenAt spreads keys of a past window over the generations, where add piles them into the newest', () => {
+    const clock = manualClock(100_000);
+    const options = { expectedItems: 3000, falsePositiveRate: 0.001, generations: 4 };
+    const spread = windowed(clock, options);
+    const piled = windowed(clock, options);
+    // A window's worth of keys, seen evenly over the last window.
+    for (let i = 0; i < 3000; i++) {
+      spread.addSeenAt(`key-${i}`, 100_000 - 1000 + (i * 1000) / 3000);
+      piled.add(`key-${i}`);
+    }
+    for (let i = 0; i < 3000; i += 97) expect(spread.has(`key-${i}`)).toBe(true);
+    expect(spread.estimatedFalsePositiveRate()).toBeLessThan(0.002);
+    expect(piled.estimatedFalsePositiveRate()).toBeGreaterThan(0.01);
+  });
+
   it('stays within the rate at steady load, every generation in use', () => {
     const clock = manualClock(0);
     const perWindow = 20_000;

@@ -153,6 +153,27 @@ export class TimeWindowedBloomFilter {
   }
 
   /**
+   * Records a key as seen at `time` (in the clock's units; a time after now counts as now), into
+   * the generation that covered that time, as `add` would have then: it is reported until at
+   * least `time + window` and takes no room in the newer generations. For loading keys seen
+   * before a restart without piling them all into the newest generation, which is sized for one
+   * span's keys. A key whose generation has rotated out is already forgotten and not added.
+   *
+   * @example
+   * recent.addSeenAt('idem-42', Date.now() - 3_600_000); // seen an hour ago
+   */
+  addSeenAt(key: BloomKey, time: number): void {
+    if (typeof time !== 'number' || !Number.isFinite(time)) {
+      throw new CoreError('INVALID_ARGUMENT', `time must be a finite number, got ${String(time)}`);
+    }
+    this.#advance();
+    const age = Math.max(0, this.#slot - this.#slotAt(time));
+    if (age >= this.generations) return;
+    hash(key, this.seed, hashed);
+    setKeyBits(this.#generation(age), blockOffset(hashed[0]!, this.#blocks), hashed[1]!, this.#hashes);
+  }
+
+  /**
    * `true` if the key was (probably) added within the window, `false` if certainly not.
    *
    * @example
